@@ -1,0 +1,43 @@
+# Likeness: `make run` and `make test` set up whatever is missing first (scripts/bootstrap).
+SHELL := /bin/bash
+BUILD_FLAGS := -c release -Xswiftc -enable-testing
+LIKENESS := .build/release/likeness
+SAMPLES := models/samples
+LFW := ../shared/data/lfw
+
+.PHONY: bootstrap run test bench parity eval format
+
+bootstrap:
+	@scripts/bootstrap
+
+## Detect faces on the sample photographs shipped with the model package, and verify pairs of them.
+run: bootstrap
+	@mkdir -p out
+	@echo "== likeness detect $(SAMPLES)/players.jpg --annotate out/players-annotated.png"
+	@$(LIKENESS) detect $(SAMPLES)/players.jpg --annotate out/players-annotated.png
+	@echo; echo "== likeness find $(SAMPLES)/yaoming.jpg $(SAMPLES)/players.jpg"
+	@$(LIKENESS) find $(SAMPLES)/yaoming.jpg $(SAMPLES)/players.jpg
+	@echo; echo "== likeness verify $(SAMPLES)/yaoming.jpg $(SAMPLES)/gdp.jpg"
+	@$(LIKENESS) verify $(SAMPLES)/yaoming.jpg $(SAMPLES)/gdp.jpg; status=$$?; \
+	  echo "(exit status $$status: 0 match, 1 no match, 2 error)"; [ $$status -le 1 ]
+
+## Build and run every test (the same command CI runs).
+test: bootstrap
+	@swift build $(BUILD_FLAGS) --build-tests 2>&1 | grep -E "error|warning: .*deprecated" || true
+	swift test $(BUILD_FLAGS) --skip-build
+
+## Speed: the Swift pipeline and the reference recipe on the same 500 LFW images, in one run.
+bench: bootstrap
+	@scripts/bench
+
+## Embedding parity with the reference recipe on 200 LFW images.
+parity: bootstrap
+	@scripts/parity
+
+## Accuracy on both LFW development files.
+eval: bootstrap
+	$(LIKENESS) eval --pairs $(LFW)/pairsDevTest.csv --root $(LFW)/images --select centered
+	$(LIKENESS) eval --pairs $(LFW)/pairsDevTrain.csv --root $(LFW)/images --select centered
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift

@@ -1,0 +1,99 @@
+// Plain C interface to the OpenCV parts Likeness uses. No C++ type crosses this header:
+// every OpenCV object lives behind an opaque handle owned by the caller, who frees it.
+#ifndef LIKENESS_VISION_H
+#define LIKENESS_VISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    LKV_OK = 0,
+    LKV_ERR_DECODE = 1,
+    LKV_ERR_INVALID_ARGUMENT = 2,
+    LKV_ERR_MODEL = 3,
+    LKV_ERR_INFERENCE = 4,
+    LKV_ERR_ENCODE = 5,
+    LKV_ERR_INTERNAL = 6,
+} lkv_status;
+
+/// An 8-bit, 3-channel BGR image.
+typedef struct lkv_image lkv_image;
+/// A loaded neural network (not safe for concurrent use).
+typedef struct lkv_net lkv_net;
+/// The named output tensors of one forward pass.
+typedef struct lkv_outputs lkv_outputs;
+
+/// Decodes encoded bytes into an 8-bit BGR image. Grayscale is expanded, 16-bit and float
+/// depths are scaled to 8 bits, and an alpha channel is composited over white. EXIF
+/// orientation is not applied here (see lkv_image_orient).
+lkv_status lkv_image_decode(const uint8_t *bytes, size_t length, lkv_image **out,
+                            char *error, size_t error_capacity);
+/// Wraps a copy of tightly packed BGR pixels.
+lkv_status lkv_image_from_bgr(const uint8_t *pixels, int width, int height, lkv_image **out);
+/// Returns an independent copy.
+lkv_status lkv_image_clone(const lkv_image *image, lkv_image **out);
+void lkv_image_free(lkv_image *image);
+int lkv_image_width(const lkv_image *image);
+int lkv_image_height(const lkv_image *image);
+/// Copies tightly packed BGR pixels into `out` (width*height*3 bytes).
+lkv_status lkv_image_copy_bgr(const lkv_image *image, uint8_t *out, size_t capacity);
+/// Applies an EXIF orientation (1...8) and returns the upright image.
+lkv_status lkv_image_orient(const lkv_image *image, int exif_orientation, lkv_image **out);
+/// Rotates by an arbitrary angle in degrees (counter-clockwise), expanding the canvas.
+lkv_status lkv_image_rotate(const lkv_image *image, double degrees, lkv_image **out);
+/// Resizes with area or linear interpolation as appropriate.
+lkv_status lkv_image_resize(const lkv_image *image, int width, int height, lkv_image **out);
+/// Applies a 2x3 affine matrix (row-major) producing a width x height image, black border.
+lkv_status lkv_image_warp_affine(const lkv_image *image, const double matrix[6], int width,
+                                 int height, lkv_image **out);
+/// Encodes to the format implied by `extension` (".png", ".jpg", ".webp", ".bmp", ".tiff").
+/// `quality` applies to JPEG and WebP (1...100), or pass 0 for the default.
+lkv_status lkv_image_encode(const lkv_image *image, const char *extension, int quality,
+                            uint8_t **bytes, size_t *length);
+void lkv_buffer_free(uint8_t *bytes);
+/// Draws a rectangle outline in place.
+void lkv_image_draw_rect(lkv_image *image, double x0, double y0, double x1, double y1,
+                         uint8_t r, uint8_t g, uint8_t b, int thickness);
+/// Draws a filled circle in place.
+void lkv_image_draw_circle(lkv_image *image, double x, double y, double radius, uint8_t r,
+                           uint8_t g, uint8_t b);
+/// Draws a short text label in place.
+void lkv_image_draw_text(lkv_image *image, const char *text, double x, double y, double scale,
+                         uint8_t r, uint8_t g, uint8_t b);
+
+/// Letterboxes the image into the top-left of a size x size canvas and writes a 1x3xSxS
+/// RGB blob (pixel - mean) * scale. `resize_scale` receives the factor applied to the image.
+lkv_status lkv_letterbox_blob(const lkv_image *image, int size, float mean, float scale,
+                              float *blob, size_t blob_capacity, double *resize_scale);
+/// Warps the image with a 2x3 affine matrix into size x size and writes an RGB CHW blob
+/// (pixel - mean) * scale at `blob`; when `mirrored_blob` is not NULL it also receives the
+/// horizontally mirrored crop.
+lkv_status lkv_aligned_blob(const lkv_image *image, const double matrix[6], int size, float mean,
+                            float scale, float *blob, float *mirrored_blob);
+
+/// Sets the number of threads OpenCV uses inside one call (process-wide).
+void lkv_set_num_threads(int threads);
+int lkv_get_num_threads(void);
+
+lkv_status lkv_net_load_onnx(const char *path, lkv_net **out, char *error, size_t error_capacity);
+void lkv_net_free(lkv_net *net);
+/// Runs a forward pass on an NCHW float blob and collects the named outputs.
+lkv_status lkv_net_forward(lkv_net *net, const float *input, int n, int c, int h, int w,
+                           const char *const *output_names, int output_count,
+                           lkv_outputs **out, char *error, size_t error_capacity);
+void lkv_outputs_free(lkv_outputs *outputs);
+/// Number of dimensions of output `index`; its sizes are written to `dims` (up to `capacity`).
+int lkv_outputs_shape(const lkv_outputs *outputs, int index, int *dims, int capacity);
+/// Element count and data of output `index` (float32, contiguous).
+size_t lkv_outputs_count(const lkv_outputs *outputs, int index);
+const float *lkv_outputs_data(const lkv_outputs *outputs, int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,30 @@
+internal import CLikenessVision
+
+extension Image {
+    /// Applies an EXIF orientation value (1...8).
+    public func oriented(exif orientation: Int) throws -> Image {
+        guard (1...8).contains(orientation) else {
+            throw FaceKitError(.invalidArgument, "EXIF orientation must be 1...8, not \(orientation)")
+        }
+        return try Image.make("orient") { lkv_image_orient(handle, Int32(orientation), &$0) }
+    }
+
+    /// Rotates counter-clockwise by `degrees`, enlarging the canvas to keep every pixel.
+    public func rotated(degrees: Double) throws -> Image {
+        try Image.make("rotate") { lkv_image_rotate(handle, degrees, &$0) }
+    }
+
+    /// Resizes to the given size.
+    public func resized(width: Int, height: Int) throws -> Image {
+        guard width > 0, height > 0 else { throw FaceKitError(.invalidArgument, "size must be positive") }
+        return try Image.make("resize") { lkv_image_resize(handle, Int32(width), Int32(height), &$0) }
+    }
+
+    /// Warps through an affine transform into an image of the given size (black border).
+    public func warped(by transform: SimilarityTransform, width: Int, height: Int) throws -> Image {
+        let m = transform.matrix
+        return try m.withUnsafeBufferPointer { matrix in
+            try Image.make("warp") { lkv_image_warp_affine(handle, matrix.baseAddress, Int32(width), Int32(height), &$0) }
+        }
+    }
+}

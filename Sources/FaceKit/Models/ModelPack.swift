@@ -1,0 +1,113 @@
+import Foundation
+
+/// A set of model files with their checksums, input conventions and calibrated thresholds.
+///
+/// A pack is a directory holding `pack.json` and the files it names. Swapping packs is how a
+/// user brings a licensed or larger model: nothing in the pipeline names a file directly.
+public struct ModelPack: Sendable {
+    /// A model file and the SHA-256 it must have.
+    public struct File: Sendable, Codable, Equatable {
+        public var file: String
+        public var sha256: String
+    }
+
+    /// The face detector (SCRFD family).
+    public struct Detector: Sendable, Codable, Equatable {
+        /// Network files by square input size.
+        public var inputs: [String: File]
+        public var mean: Float
+        public var std: Float
+        public var strides: [Int]
+        public var anchorsPerCell: Int
+        /// Output names with `{stride}` standing for the stride.
+        public var scoreOutput: String
+        public var boxOutput: String
+        public var keypointOutput: String
+
+        enum CodingKeys: String, CodingKey {
+            case inputs, mean, std, strides
+            case anchorsPerCell = "anchors_per_cell"
+            case scoreOutput = "score_output"
+            case boxOutput = "box_output"
+            case keypointOutput = "keypoint_output"
+        }
+
+        /// The input sizes the pack provides, ascending.
+        public var sizes: [Int] { inputs.keys.compactMap(Int.init).sorted() }
+    }
+
+    /// The face embedding network.
+    public struct Embedder: Sendable, Codable, Equatable {
+        public var file: File
+        public var inputSize: Int
+        public var mean: Float
+        public var std: Float
+        public var dimension: Int
+        public var output: String
+
+        enum CodingKeys: String, CodingKey {
+            case file, mean, std, dimension, output
+            case inputSize = "input_size"
+        }
+    }
+
+    /// The default decision threshold and where it came from.
+    public struct Verification: Sendable, Codable, Equatable {
+        /// Cosine similarity at or above which two faces are called the same person.
+        public var threshold: Double
+        /// How the threshold was chosen.
+        public var source: String
+    }
+
+    struct Manifest: Codable {
+        var id: String
+        var description: String
+        var license: String
+        var detector: Detector
+        var embedder: Embedder
+        var landmarks: File?
+        var verification: Verification
+    }
+
+    /// A short stable identifier, stored with every template made by this pack.
+    public let id: String
+    /// The licence terms of the weights.
+    public let license: String
+    public let directory: URL
+    public let detector: Detector
+    public let embedder: Embedder
+    public let verification: Verification
+
+    /// Loads `pack.json` from `directory` and checks the SHA-256 of every file it names.
+    /// - Throws: `model_unavailable` when the manifest or a file is missing or altered.
+    public static func load(from directory: URL, verifyChecksums: Bool = true) throws -> ModelPack {
+        let manifestURL = directory.appendingPathComponent("pack.json")
+        let manifest: Manifest
+        do {
+            manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))
+        } catch {
+            throw FaceKitError(
+                .modelUnavailable,
+                "cannot read model pack manifest \(manifestURL.path) (run scripts/bootstrap): \(error)")
+        }
+        guard !manifest.detector.inputs.isEmpty, manifest.detector.sizes.count == manifest.detector.inputs.count else {
+            throw FaceKitError(.modelUnavailable, "the detector section must map input sizes to files")
+        }
+        let pack = ModelPack(
+            id: manifest.id, license: manifest.license, directory: directory, detector: manifest.detector,
+            embedder: manifest.embedder, verification: manifest.verification)
+        if verifyChecksums {
+            for file in Array(manifest.detector.inputs.values) + [manifest.embedder.file] {
+                try ModelChecksum.verify(directory.appendingPathComponent(file.file), sha256: file.sha256)
+            }
+        }
+        return pack
+    }
+
+    /// The path of the detector network for an input size.
+    func detectorPath(size: Int) -> String? {
+        detector.inputs[String(size)].map { directory.appendingPathComponent($0.file).path }
+    }
+
+    var embedderPath: String { directory.appendingPathComponent(embedder.file.file).path }
+}

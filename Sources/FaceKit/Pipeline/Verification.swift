@@ -1,0 +1,57 @@
+/// Options for a one-to-one comparison.
+public struct VerificationOptions: Sendable, Equatable {
+    /// Similarity at or above which the decision is a match; nil uses the model pack's threshold.
+    public var threshold: Double?
+    public var selection: FaceSelection
+    /// Fail with `multiple_faces` when an image holds more than one large face.
+    public var strict: Bool
+    public var detection: DetectionOptions
+    public var embedding: EmbeddingOptions
+
+    public init(
+        threshold: Double? = nil, selection: FaceSelection = .largest, strict: Bool = false,
+        detection: DetectionOptions = .default, embedding: EmbeddingOptions = .default
+    ) {
+        self.threshold = threshold
+        self.selection = selection
+        self.strict = strict
+        self.detection = detection
+        self.embedding = embedding
+    }
+}
+
+/// The outcome of comparing two images.
+public struct VerificationResult: Sendable {
+    /// Cosine similarity of the two chosen faces.
+    public var similarity: Double
+    /// The threshold the decision used.
+    public var threshold: Double
+    /// True when `similarity >= threshold`.
+    public var isMatch: Bool
+    /// The analysis of each image (all faces, the chosen one, its template).
+    public var first: FaceAnalysis
+    public var second: FaceAnalysis
+}
+
+extension FaceAnalyzer {
+    /// Compares the chosen face of each image.
+    /// - Throws: `no_face`, `multiple_faces` (strict), or an image error.
+    public func verify(_ first: Image, _ second: Image, options: VerificationOptions = VerificationOptions()) async throws
+        -> VerificationResult
+    {
+        let threshold = options.threshold ?? pack.verification.threshold
+        guard (-1...1).contains(threshold) else {
+            throw FaceKitError(.invalidArgument, "threshold must be a cosine similarity in -1...1")
+        }
+        async let a = analyze(
+            first, detection: options.detection, selection: options.selection, strict: options.strict,
+            embedding: options.embedding)
+        async let b = analyze(
+            second, detection: options.detection, selection: options.selection, strict: options.strict,
+            embedding: options.embedding)
+        let (left, right) = try await (a, b)
+        let similarity = left.embedding.similarity(to: right.embedding)
+        return VerificationResult(
+            similarity: similarity, threshold: threshold, isMatch: similarity >= threshold, first: left, second: right)
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure verification accuracy on labelled pairs (file_x,file_y,Decision CSV).",
+        discussion: """
+            A pair whose image has no usable face is scored -1 (a certain non-match), so a lost face \
+            counts against accuracy instead of being dropped.
+            """)
+
+    @Option(help: "CSV of labelled pairs.")
+    var pairs: String
+
+    @Option(help: "Directory the CSV's paths are relative to.")
+    var root: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    struct Report: Encodable {
+        var pairs: Int
+        var samePairs: Int
+        var images: Int
+        var noFaceImages: [String]
+        var failedImages: [String: String]
+        var bestAccuracy: Double
+        var bestThreshold: Double
+        var tenFoldAccuracy: Double
+        var tenFoldStd: Double
+        var tarAtFmr: [String: Double]
+        var thresholdAtFmr: [String: Double]
+        var seconds: Double
+        var configuration: [String: String]
+        /// Pairs the best threshold gets wrong, for inspection.
+        var misclassified: [Misclassified]
+
+        enum CodingKeys: String, CodingKey {
+            case pairs, images, seconds, configuration, misclassified
+            case samePairs = "same_pairs"
+            case noFaceImages = "no_face_images"
+            case failedImages = "failed_images"
+            case bestAccuracy = "best_accuracy"
+            case bestThreshold = "best_threshold"
+            case tenFoldAccuracy = "ten_fold_accuracy"
+            case tenFoldStd = "ten_fold_std"
+            case tarAtFmr = "tar_at_fmr"
+            case thresholdAtFmr = "threshold_at_fmr"
+        }
+    }
+
+    struct Misclassified: Encodable {
+        var first: String
+        var second: String
+        var same: Bool
+        var similarity: Double
+    }
+
+    func run() async throws {
+        let list = try PairList(csvPath: pairs)
+        let analyzer = try pipeline.makeAnalyzer()
+        let start = ContinuousClock.now
+        let images = list.images
+        let progress = ProgressBar(total: images.count, label: "eval")
+        let pipeline = self.pipeline
+        let root = self.root
+        let outcomes: [Result<FaceEmbedding, Error>] = await concurrentMap(images, limit: analyzer.workerCount * 2) {
+            path in
+            defer { progress.advance() }
+            do {
+                let image = try await pipeline.load((root as NSString).appendingPathComponent(path), with: analyzer)
+                let analysis = try await analyzer.analyze(
+                    image, detection: pipeline.detection, selection: pipeline.select, embedding: pipeline.embedding)
+                return .success(analysis.embedding)
+            } catch {
+                return .failure(error)
+            }
+        }
+        progress.finish()
+        var embeddings: [String: FaceEmbedding] = [:]
+        var noFace: [String] = []
+        var failed: [String: String] = [:]
+        for (path, outcome) in zip(images, outcomes) {
+            switch outcome {
+            case .success(let embedding): embeddings[path] = embedding
+            case .failure(let error as FaceKitError) where error.code == .noFace: noFace.append(path)
+            case .failure(let error): failed[path] = CLIError.describe(error)
+            }
+        }
+        let scored = list.entries.map { entry -> PairEvaluation.Pair in
+            guard let a = embeddings[entry.first], let b = embeddings[entry.second] else {
+                return PairEvaluation.Pair(similarity: -1, isSamePerson: entry.isSamePerson)
+            }
+            return PairEvaluation.Pair(similarity: a.similarity(to: b), isSamePerson: entry.isSamePerson)
+        }
+        let evaluation = PairEvaluation(pairs: scored)
+        let best = evaluation.bestAccuracy()
+        let folds = evaluation.crossValidatedAccuracy(folds: 10)
+        var tar: [String: Double] = [:]
+        var thresholds: [String: Double] = [:]
+        for fmr in [1e-2, 1e-3] {
+            if let point = evaluation.operatingPoint(fmr: fmr) {
+                tar[fmr.formatted()] = point.tar
+                thresholds[fmr.formatted()] = point.threshold
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        let report = Report(
+            pairs: scored.count, samePairs: scored.filter(\.isSamePerson).count, images: images.count,
+            noFaceImages: noFace.sorted(), failedImages: failed, bestAccuracy: best.accuracy,
+            bestThreshold: best.threshold, tenFoldAccuracy: folds.mean, tenFoldStd: folds.standardDeviation,
+            tarAtFmr: tar, thresholdAtFmr: thresholds, seconds: elapsed.seconds,
+            configuration: pipeline.summary(workers: analyzer.workerCount),
+            misclassified: zip(list.entries, scored).filter { ($1.similarity >= best.threshold) != $1.isSamePerson }.map {
+                Misclassified(first: $0.first, second: $0.second, same: $0.isSamePerson, similarity: $1.similarity)
+            })
+        if json {
+            try printJSON(report)
+            return
+        }
+        print("pairs: \(report.pairs) (\(report.samePairs) same, \(report.pairs - report.samePairs) different), images: \(report.images)")
+        print(String(format: "accuracy at best threshold: %.2f%% (threshold %.4f)", best.accuracy * 100, best.threshold))
+        print(String(format: "10-fold accuracy: %.2f%% ± %.2f%%", folds.mean * 100, folds.standardDeviation * 100))
+        for fmr in [1e-2, 1e-3] {
+            if let value = tar[fmr.formatted()] {
+                print(String(format: "TAR at FMR %@: %.2f%% (threshold %.4f)", fmr.formatted(), value * 100, thresholds[fmr.formatted()]!))
+            } else {
+                print("TAR at FMR \(fmr.formatted()): not measurable (fewer than \(Int(1 / fmr)) different-person pairs)")
+            }
+        }
+        print("images with no face: \(noFace.count)\(noFace.isEmpty ? "" : " (" + noFace.prefix(5).joined(separator: ", ") + (noFace.count > 5 ? ", …" : "") + ")")")
+        if !failed.isEmpty { print("images that failed: \(failed.count)") }
+        let settings = report.configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        print(String(format: "time: %.1f s (%@)", elapsed.seconds, settings))
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension PipelineOptions {
+    func summary(workers: Int) -> [String: String] {
+        [
+            "detector_size": detectorSize, "score_threshold": String(scoreThreshold), "select": select.rawValue,
+            "mirror": String(mirror), "workers": String(workers), "threads": String(threads),
+        ]
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+
+struct FindCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "find",
+        abstract: "Find the person of one image among all the faces of another (a group photo).",
+        discussion: "Exit status: 0 when at least one face matches, 1 when none does, 2 on error.")
+
+    @Argument(help: "An image of the person to look for (its chosen face is the probe).")
+    var probe: String
+
+    @Argument(help: "The image to search.")
+    var photo: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Cosine similarity needed for a match (default: the model pack's threshold).")
+    var threshold: Double?
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    func validate() throws {
+        if let threshold, !(-1...1).contains(threshold) { throw ValidationError("--threshold must be in -1...1") }
+    }
+
+    struct Candidate: Encodable {
+        var face: FaceReport
+        var similarity: Double
+        var match: Bool
+    }
+
+    struct Report: Encodable {
+        var threshold: Double
+        var probe: FaceReport
+        var candidates: [Candidate]
+    }
+
+    func run() async throws {
+        let analyzer = try pipeline.makeAnalyzer()
+        async let probeImage = pipeline.load(probe, with: analyzer)
+        async let photoImage = pipeline.load(photo, with: analyzer)
+        let (probeImage_, photoImage_) = try await (probeImage, photoImage)
+        let reference = try await analyzer.analyze(
+            probeImage_, detection: pipeline.detection, selection: pipeline.select, embedding: pipeline.embedding)
+        let faces = try await analyzer.detect(in: photoImage_, options: pipeline.detection)
+        guard !faces.isEmpty else { throw FaceKitError(.noFace, "no face was found in \(photo)") }
+        let embeddings = try await analyzer.embed(faces, in: photoImage_, options: pipeline.embedding)
+        let limit = threshold ?? analyzer.pack.verification.threshold
+        let candidates = zip(faces, embeddings).map { face, embedding in
+            let similarity = reference.embedding.similarity(to: embedding)
+            return Candidate(face: FaceReport(face), similarity: (similarity * 10_000).rounded() / 10_000, match: similarity >= limit)
+        }.sorted { $0.similarity > $1.similarity }
+        if json {
+            try printJSON(Report(threshold: limit, probe: FaceReport(reference.face), candidates: candidates))
+        } else {
+            let matches = candidates.filter(\.match)
+            print("\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit)))")
+            for candidate in candidates.prefix(max(3, matches.count)) {
+                let b = candidate.face.box
+                print(
+                    String(
+                        format: "  %@ similarity %.4f box [%.0f, %.0f, %.0f, %.0f]", candidate.match ? "MATCH   " : "no match",
+                        candidate.similarity, b[0], b[1], b[2], b[3]))
+            }
+        }
+        if !candidates.contains(where: \.match) { throw ExitCode(1) }
+    }
+}

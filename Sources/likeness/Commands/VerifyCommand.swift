@@ -1,0 +1,69 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Decide whether two images show the same person.",
+        discussion: "Exit status: 0 match, 1 no match, 2 error (the error's code is printed on stderr).")
+
+    @Argument(help: "The first image.")
+    var first: String
+
+    @Argument(help: "The second image.")
+    var second: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Cosine similarity needed for a match (default: the model pack's calibrated threshold).")
+    var threshold: Double?
+
+    @Flag(help: "Fail with multiple_faces when an image holds more than one large face.")
+    var strict = false
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    func validate() throws {
+        if let threshold, !(-1...1).contains(threshold) { throw ValidationError("--threshold must be in -1...1") }
+    }
+
+    struct Report: Encodable {
+        var similarity: Double
+        var threshold: Double
+        var decision: String
+        var faces: [FaceReport]
+        var faceCounts: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case similarity, threshold, decision, faces
+            case faceCounts = "face_counts"
+        }
+    }
+
+    func run() async throws {
+        let analyzer = try pipeline.makeAnalyzer()
+        async let a = pipeline.load(first, with: analyzer)
+        async let b = pipeline.load(second, with: analyzer)
+        let options = VerificationOptions(
+            threshold: threshold, selection: pipeline.select, strict: strict, detection: pipeline.detection,
+            embedding: pipeline.embedding)
+        let result = try await analyzer.verify(a, b, options: options)
+        if json {
+            try printJSON(
+                Report(
+                    similarity: (result.similarity * 10_000).rounded() / 10_000, threshold: result.threshold,
+                    decision: result.isMatch ? "match" : "no_match",
+                    faces: [FaceReport(result.first.face), FaceReport(result.second.face)],
+                    faceCounts: [result.first.faces.count, result.second.faces.count]))
+        } else {
+            let verdict = result.isMatch ? "MATCH" : "NO MATCH"
+            print(
+                String(
+                    format: "%@: similarity %.4f (threshold %.4f); faces %@ and %@", verdict, result.similarity,
+                    result.threshold, result.first.face.box.summary, result.second.face.box.summary))
+        }
+        if !result.isMatch { throw ExitCode(1) }
+    }
+}

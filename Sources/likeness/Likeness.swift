@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+/// The `likeness` command-line tool.
+@main
+struct Likeness: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "likeness",
+        abstract: "Self-hosted face verification: detect, compare and evaluate faces.",
+        subcommands: [DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self, BenchCommand.self]
+    )
+
+    /// Every failure, usage errors included, exits with status 2 so scripts can tell an error
+    /// from a verify non-match (status 1).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                Likeness.exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((CLIError.describe(error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}

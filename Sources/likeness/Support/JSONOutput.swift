@@ -1,0 +1,28 @@
+import FaceKit
+import Foundation
+
+/// Prints an encodable value as pretty, key-sorted JSON on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A face as the CLI reports it.
+struct FaceReport: Encodable {
+    var box: [Double]
+    var score: Double
+    var keypoints: [[Double]]
+
+    init(_ face: DetectedFace) {
+        box = [face.box.minX, face.box.minY, face.box.maxX, face.box.maxY].map(rounded)
+        score = (face.score * 10_000).rounded() / 10_000
+        keypoints = face.keypoints.map { [rounded($0.x), rounded($0.y)] }
+    }
+}
+
+func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+
+extension BoundingBox {
+    var summary: String { String(format: "[%.0f, %.0f, %.0f, %.0f]", minX, minY, maxX, maxY) }
+}

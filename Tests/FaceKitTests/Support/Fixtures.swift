@@ -1,0 +1,61 @@
+import FaceKit
+import Foundation
+import Testing
+
+/// Paths to the models and the shared test data, and the policy for when they are missing:
+/// in CI (CI=true) a missing file fails the test loudly; on a developer laptop the test is skipped
+/// and the reason is shown.
+enum Fixtures {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let modelsDirectory = repositoryRoot.appendingPathComponent("models")
+    static let sharedData = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    static let lfwImages = sharedData.appendingPathComponent("lfw/images")
+    static let bundled = repositoryRoot.appendingPathComponent("Tests/FaceKitTests/Fixtures")
+
+    static let inCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false
+    static let modelsPresent = FileManager.default.fileExists(atPath: modelsDirectory.appendingPathComponent("pack.json").path)
+    static let sharedDataPresent = FileManager.default.fileExists(atPath: lfwImages.path)
+
+    /// Run when the models are present, or always in CI (where their absence must fail).
+    static let needsModels = modelsPresent || inCI
+    static let needsModelsAndData = (modelsPresent && sharedDataPresent) || inCI
+
+    static func requireModels() throws {
+        guard modelsPresent else {
+            throw FixtureMissing("models/ is missing at \(modelsDirectory.path): run scripts/bootstrap")
+        }
+    }
+
+    static func requireSharedData() throws {
+        guard sharedDataPresent else { throw FixtureMissing("../shared/data is missing at \(sharedData.path)") }
+    }
+
+    static func bytes(_ url: URL) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw FixtureMissing("cannot read \(url.path)") }
+        return [UInt8](data)
+    }
+
+    static func lfw(_ relative: String) throws -> [UInt8] {
+        try requireSharedData()
+        return try bytes(lfwImages.appendingPathComponent(relative))
+    }
+
+    static func passport() throws -> [UInt8] {
+        try requireSharedData()
+        return try bytes(sharedData.appendingPathComponent("documents/specimen-passport-td3.jpg"))
+    }
+
+    /// One analyzer for the whole test run (networks load once per worker).
+    static func analyzer() throws -> FaceAnalyzer {
+        try requireModels()
+        return try shared.get()
+    }
+
+    private static let shared = Result { try FaceAnalyzer(pack: ModelPack.load(from: modelsDirectory)) }
+}
+
+struct FixtureMissing: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
