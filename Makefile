@@ -23,7 +23,9 @@ run: bootstrap
 
 ## Build and run every test (the same command CI runs).
 test: bootstrap
-	@swift build $(BUILD_FLAGS) --build-tests 2>&1 | grep -E "error|warning: .*deprecated" || true
+	@mkdir -p .cache
+	@swift build $(BUILD_FLAGS) --build-tests >.cache/build-tests.log 2>&1 || { tail -n 60 .cache/build-tests.log; exit 1; }
+	@scripts/parity
 	swift test $(BUILD_FLAGS) --skip-build
 
 ## Speed: the Swift pipeline and the reference recipe on the same 500 LFW images, in one run.

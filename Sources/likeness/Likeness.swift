@@ -7,7 +7,10 @@ struct Likeness: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness",
         abstract: "Self-hosted face verification: detect, compare and evaluate faces.",
-        subcommands: [DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self, BenchCommand.self]
+        subcommands: [
+            DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
+            BenchCommand.self,
+        ]
     )
 
     /// Every failure, usage errors included, exits with status 2 so scripts can tell an error

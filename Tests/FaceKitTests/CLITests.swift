@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// The `likeness` executable as users run it: output, exit statuses and error codes.
-@Suite("likeness command line", .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
+@Suite(
+    "likeness command line",
+    .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
 struct CLITests {
     struct Run {
         var status: Int32
@@ -38,10 +40,12 @@ struct CLITests {
 
     @Test("verify: exit 0 on a match, 1 on a non-match, with a one-line verdict")
     func verifyStatuses() throws {
-        let same = try likeness("verify", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0014.jpg")
+        let same = try likeness(
+            "verify", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0014.jpg")
         #expect(same.status == 0, "\(same)")
         #expect(same.stdout.hasPrefix("MATCH: similarity"))
-        let different = try likeness("verify", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg", "\(lfw)/Aaron_Peirsol/Aaron_Peirsol_0001.jpg")
+        let different = try likeness(
+            "verify", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg", "\(lfw)/Aaron_Peirsol/Aaron_Peirsol_0001.jpg")
         #expect(different.status == 1, "\(different)")
         #expect(different.stdout.hasPrefix("NO MATCH: similarity"))
     }
@@ -49,7 +53,8 @@ struct CLITests {
     @Test("verify --json reports similarity, threshold, decision and both faces")
     func verifyJSON() throws {
         let run = try likeness(
-            "verify", "--json", "--threshold", "0.5", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0014.jpg")
+            "verify", "--json", "--threshold", "0.5", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg",
+            "\(lfw)/Abdullah_Gul/Abdullah_Gul_0014.jpg")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["threshold"] as? Double == 0.5)
         #expect(["match", "no_match"].contains(object["decision"] as? String))
@@ -58,9 +63,12 @@ struct CLITests {
         #expect((object["decision"] as? String == "match") == (similarity >= 0.5))
     }
 
-    @Test("errors exit 2 with the stable code on stderr", arguments: [
-        ("missing", "file_not_found"), ("text", "unsupported_format"), ("empty", "image_unreadable"), ("noface", "no_face"),
-    ])
+    @Test(
+        "errors exit 2 with the stable code on stderr",
+        arguments: [
+            ("missing", "file_not_found"), ("text", "unsupported_format"), ("empty", "image_unreadable"),
+            ("noface", "no_face"),
+        ])
     func errorStatuses(kind: String, code: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -89,7 +97,8 @@ struct CLITests {
     func detect() throws {
         let png = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: png) }
-        let run = try likeness("detect", "--json", "--annotate", png.path, "../shared/data/documents/specimen-passport-td3.jpg")
+        let run = try likeness(
+            "detect", "--json", "--annotate", png.path, "../shared/data/documents/specimen-passport-td3.jpg")
         #expect(run.status == 0, "\(run)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let faces = try #require(object["faces"] as? [[String: Any]])

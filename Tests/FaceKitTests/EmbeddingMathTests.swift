@@ -15,13 +15,17 @@ struct EmbeddingMathTests {
         #expect(a.vector == [0.6, 0.8, 0])
     }
 
-    @Test("the SIMD dot product equals the plain sum for every length, including tails", arguments: [1, 7, 8, 9, 512, 515])
+    @Test(
+        "the SIMD dot product equals the plain sum for every length, including tails",
+        arguments: [1, 7, 8, 9, 512, 515])
     func simdMatchesNaive(length: Int) {
         let x = (0..<length).map { Float(($0 * 37) % 11) - 5 }
         let y = (0..<length).map { Float(($0 * 13) % 7) - 3 }
         let naive = zip(x, y).reduce(Float(0)) { $0 + $1.0 * $1.1 }
         #expect(FaceEmbedding.dot(x, y) == naive)
-        let expected = Double(naive) / (Double(FaceEmbedding.dot(x, x)).squareRoot() * Double(FaceEmbedding.dot(y, y)).squareRoot())
+        let expected =
+            Double(naive)
+            / (Double(FaceEmbedding.dot(x, x)).squareRoot() * Double(FaceEmbedding.dot(y, y)).squareRoot())
         #expect(abs(FaceEmbedding.cosine(x, y) - expected) < 1e-6)
     }
 

@@ -4,7 +4,9 @@ import Testing
 @testable import FaceKit
 
 /// End-to-end tests on the real models and real photographs.
-@Suite("Face pipeline on real images", .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
+@Suite(
+    "Face pipeline on real images",
+    .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
 struct PipelineTests {
     @Test("the specimen passport's portrait is found")
     func passportPortrait() async throws {
@@ -67,7 +69,8 @@ struct PipelineTests {
         let original = try Image.decode(Fixtures.lfw("Abdullah_Gul/Abdullah_Gul_0013.jpg"))
         let reference = try await analyzer.analyze(original, selection: .centered)
         for layout in [PNGWriter.Layout.gray8, .rgba8, .rgb16] {
-            let png = PNGWriter.encode(bgr: original.bgrPixels(), width: original.width, height: original.height, layout: layout)
+            let png = PNGWriter.encode(
+                bgr: original.bgrPixels(), width: original.width, height: original.height, layout: layout)
             let analysis = try await analyzer.analyze(Image.decode(png), selection: .centered)
             let threshold = layout == .gray8 ? 0.8 : 0.999
             #expect(analysis.embedding.similarity(to: reference.embedding) >= threshold, "\(layout)")
@@ -126,7 +129,8 @@ struct PipelineTests {
         let analyzer = try Fixtures.analyzer()
         let image = try Image.decode(Fixtures.lfw("Aaron_Peirsol/Aaron_Peirsol_0001.jpg"))
         let plain = try await analyzer.analyze(image, selection: .centered)
-        let mirrored = try await analyzer.analyze(image, selection: .centered, embedding: EmbeddingOptions(mirrorAugmentation: true))
+        let mirrored = try await analyzer.analyze(
+            image, selection: .centered, embedding: EmbeddingOptions(mirrorAugmentation: true))
         let s = plain.embedding.similarity(to: mirrored.embedding)
         #expect(s > 0.9 && s < 0.99999)
     }
@@ -134,7 +138,10 @@ struct PipelineTests {
     @Test("many concurrent calls give the same answers as sequential ones")
     func concurrency() async throws {
         let analyzer = try Fixtures.analyzer()
-        let names = ["Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "Abdullah_Gul/Abdullah_Gul_0013.jpg", "Aaron_Peirsol/Aaron_Peirsol_0002.jpg"]
+        let names = [
+            "Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "Abdullah_Gul/Abdullah_Gul_0013.jpg",
+            "Aaron_Peirsol/Aaron_Peirsol_0002.jpg",
+        ]
         let images = try names.map { try Image.decode(Fixtures.lfw($0)) }
         var sequential: [FaceEmbedding] = []
         for image in images { sequential.append(try await analyzer.analyze(image, selection: .centered).embedding) }
@@ -181,7 +188,9 @@ struct ModelPackTests {
 
     @Test("a missing pack directory is refused with model_unavailable")
     func missing() {
-        let error = #expect(throws: FaceKitError.self) { try ModelPack.load(from: URL(fileURLWithPath: "/nonexistent/pack")) }
+        let error = #expect(throws: FaceKitError.self) {
+            try ModelPack.load(from: URL(fileURLWithPath: "/nonexistent/pack"))
+        }
         #expect(error?.code == .modelUnavailable)
     }
 }

@@ -21,7 +21,8 @@ struct SCRFDDecoderTests {
         let anchor = 13
         outputs[0].scores[anchor] = 0.9
         outputs[0].boxes.replaceSubrange(anchor * 4..<anchor * 4 + 4, with: [1, 0.5, 2, 1.5])
-        outputs[0].keypoints.replaceSubrange(anchor * 10..<anchor * 10 + 10, with: [-1, 0, 1, 0, 0, 0.5, -0.5, 1, 0.5, 1])
+        outputs[0].keypoints.replaceSubrange(
+            anchor * 10..<anchor * 10 + 10, with: [-1, 0, 1, 0, 0, 0.5, -0.5, 1, 0.5, 1])
 
         let faces = SCRFDDecoder.decode(outputs, inputSize: 32, anchorsPerCell: 2, threshold: 0.5, scale: 0.5)
         #expect(faces.count == 1)
@@ -86,7 +87,8 @@ struct SCRFDDecoderTests {
         let tiny = face(300, 300, 10, score: 0.8)
         #expect(try FaceSelection.largest.pick(from: [centred, big], imageWidth: 400, imageHeight: 400) == big)
         #expect(try FaceSelection.centered.pick(from: [big, centred], imageWidth: 400, imageHeight: 400) == centred)
-        #expect(try FaceSelection.largest.pick(from: [big, tiny], imageWidth: 400, imageHeight: 400, strict: true) == big)
+        #expect(
+            try FaceSelection.largest.pick(from: [big, tiny], imageWidth: 400, imageHeight: 400, strict: true) == big)
         #expect(throws: FaceKitError(.multipleFaces, "2 large faces were found; exactly one is required")) {
             try FaceSelection.largest.pick(from: [big, centred], imageWidth: 400, imageHeight: 400, strict: true)
         }

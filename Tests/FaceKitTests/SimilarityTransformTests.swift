@@ -10,7 +10,9 @@ struct SimilarityTransformTests {
         arguments: [(1.0, 0.0, 0.0, 0.0), (2.5, 0.3, 10.0, -4.0), (0.37, -2.9, -120.5, 77.25), (4.0, .pi, 3.0, 3.0)])
     func recoversKnownTransform(scale: Double, rotation: Double, tx: Double, ty: Double) throws {
         let truth = SimilarityTransform(scale: scale, rotation: rotation, tx: tx, ty: ty)
-        let source = [Point(x: 30, y: 50), Point(x: 70, y: 48), Point(x: 52, y: 75), Point(x: 35, y: 95), Point(x: 68, y: 96)]
+        let source = [
+            Point(x: 30, y: 50), Point(x: 70, y: 48), Point(x: 52, y: 75), Point(x: 35, y: 95), Point(x: 68, y: 96),
+        ]
         let destination = source.map(truth.apply)
         let estimate = try #require(SimilarityTransform.estimate(from: source, to: destination))
         #expect(abs(estimate.scale - scale) < 1e-9)
@@ -21,7 +23,9 @@ struct SimilarityTransformTests {
 
     @Test("matches Umeyama's SVD solution on noisy points (values from numpy's umeyama)")
     func leastSquaresOnNoisyPoints() throws {
-        let source = [Point(x: 10, y: 10), Point(x: 40, y: 12), Point(x: 25, y: 30), Point(x: 12, y: 45), Point(x: 38, y: 44)]
+        let source = [
+            Point(x: 10, y: 10), Point(x: 40, y: 12), Point(x: 25, y: 30), Point(x: 12, y: 45), Point(x: 38, y: 44),
+        ]
         let destination = [
             Point(x: 38.2946, y: 51.6963), Point(x: 73.5318, y: 51.5014), Point(x: 56.0252, y: 71.7366),
             Point(x: 41.5493, y: 92.3655), Point(x: 70.7299, y: 92.2041),
@@ -52,7 +56,9 @@ struct SimilarityTransformTests {
     @Test("degenerate input gives nil; the inverse undoes the transform")
     func degenerateAndInverse() throws {
         #expect(SimilarityTransform.estimate(from: [Point(x: 1, y: 1)], to: [Point(x: 2, y: 2)]) == nil)
-        #expect(SimilarityTransform.estimate(from: [Point(x: 1, y: 1), Point(x: 1, y: 1)], to: [Point(x: 0, y: 0), Point(x: 3, y: 3)]) == nil)
+        #expect(
+            SimilarityTransform.estimate(
+                from: [Point(x: 1, y: 1), Point(x: 1, y: 1)], to: [Point(x: 0, y: 0), Point(x: 3, y: 3)]) == nil)
         let t = SimilarityTransform(scale: 1.7, rotation: 0.4, tx: 5, ty: -9)
         let p = Point(x: 12.5, y: -3)
         let back = t.inverse.apply(t.apply(p))

@@ -10,7 +10,8 @@ public enum ArcFaceTemplate {
     public static let size = 112
 
     /// The transform taking a face's keypoints onto the template scaled to `size`.
-    public static func alignment(for face: DetectedFace, size: Int = ArcFaceTemplate.size) throws -> SimilarityTransform {
+    public static func alignment(for face: DetectedFace, size: Int = ArcFaceTemplate.size) throws -> SimilarityTransform
+    {
         let factor = Double(size) / Double(ArcFaceTemplate.size)
         let target = points.map { Point(x: $0.x * factor, y: $0.y * factor) }
         guard face.keypoints.count == 5, let transform = SimilarityTransform.estimate(from: face.keypoints, to: target)

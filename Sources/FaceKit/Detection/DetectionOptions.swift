@@ -34,7 +34,9 @@ public struct DetectionOptions: Sendable, Equatable {
         guard (0...1).contains(scoreThreshold) else {
             throw FaceKitError(.invalidArgument, "score threshold must be in 0...1")
         }
-        guard (0...1).contains(nmsThreshold) else { throw FaceKitError(.invalidArgument, "NMS threshold must be in 0...1") }
+        guard (0...1).contains(nmsThreshold) else {
+            throw FaceKitError(.invalidArgument, "NMS threshold must be in 0...1")
+        }
         guard minFaceSize >= 0 else { throw FaceKitError(.invalidArgument, "minimum face size must not be negative") }
     }
 }

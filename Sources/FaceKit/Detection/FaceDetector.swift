@@ -8,7 +8,8 @@ enum FaceDetector {
         switch policy {
         case .fixed(let size):
             guard available.contains(size) else {
-                throw FaceKitError(.invalidArgument, "detector input size \(size) is not in the model pack (\(available))")
+                throw FaceKitError(
+                    .invalidArgument, "detector input size \(size) is not in the model pack (\(available))")
             }
             return size
         case .automatic:
@@ -18,7 +19,8 @@ enum FaceDetector {
     }
 
     /// All faces above the options' thresholds, largest first.
-    static func detect(in image: Image, options: DetectionOptions, networks: inout NetworkSet) throws -> [DetectedFace] {
+    static func detect(in image: Image, options: DetectionOptions, networks: inout NetworkSet) throws -> [DetectedFace]
+    {
         try options.validate()
         let spec = networks.pack.detector
         let size = try inputSize(for: image, policy: options.inputSize, available: spec.sizes)

@@ -5,7 +5,8 @@ enum NonMaximumSuppression {
     static func apply(_ faces: [DetectedFace], iouThreshold: Double) -> [DetectedFace] {
         let ordered = faces.sorted { $0.score > $1.score }
         var kept: [DetectedFace] = []
-        for face in ordered where !kept.contains(where: { $0.box.intersectionOverUnion(with: face.box) > iouThreshold }) {
+        for face in ordered where !kept.contains(where: { $0.box.intersectionOverUnion(with: face.box) > iouThreshold })
+        {
             kept.append(face)
         }
         return kept

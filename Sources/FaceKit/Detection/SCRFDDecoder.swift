@@ -41,7 +41,9 @@ enum SCRFDDecoder {
                     let oy = Double(output.keypoints[anchor * 10 + 2 * k + 1]) * stride
                     points.append(Point(x: (cx + ox) / scale, y: (cy + oy) / scale))
                 }
-                faces.append(DetectedFace(box: box.scaled(by: 1 / scale), score: Double(output.scores[anchor]), keypoints: points))
+                faces.append(
+                    DetectedFace(
+                        box: box.scaled(by: 1 / scale), score: Double(output.scores[anchor]), keypoints: points))
             }
         }
         return faces

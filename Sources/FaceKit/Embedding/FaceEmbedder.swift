@@ -35,7 +35,8 @@ enum FaceEmbedder {
         let output = try network.forward(blob, shape: (faces.count * crops, 3, side, side), outputs: [spec.output])[0]
         timings.embed += ContinuousClock.now - embedStart
         guard output.count == faces.count * crops * spec.dimension else {
-            throw FaceKitError(.internalFailure, "the embedder returned \(output.count) values for \(faces.count) faces")
+            throw FaceKitError(
+                .internalFailure, "the embedder returned \(output.count) values for \(faces.count) faces")
         }
         return try (0..<faces.count).map { index in
             var raw = [Float](repeating: 0, count: spec.dimension)

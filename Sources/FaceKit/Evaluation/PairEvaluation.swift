@@ -77,7 +77,9 @@ public struct PairEvaluation: Sendable {
             // Moving the threshold above sorted[i] turns it into a "different" call.
             correct += sorted[i].isSamePerson ? -1 : 1
             if i + 1 < sorted.count && sorted[i + 1].similarity == sorted[i].similarity { continue }
-            let threshold = i + 1 < sorted.count ? (sorted[i].similarity + sorted[i + 1].similarity) / 2 : sorted[i].similarity + 1e-6
+            let threshold =
+                i + 1 < sorted.count
+                ? (sorted[i].similarity + sorted[i + 1].similarity) / 2 : sorted[i].similarity + 1e-6
             if correct > best.0 { best = (correct, threshold) }
         }
         return (Double(best.0) / Double(pairs.count), best.1)

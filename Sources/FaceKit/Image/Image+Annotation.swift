@@ -7,7 +7,9 @@ extension Image {
         let copy = try Image.make("clone") { lkv_image_clone(handle, &$0) }
         let thickness = Int32(max(1, min(width, height) / 300))
         let dot = Double(max(2, min(width, height) / 200))
-        let palette: [(UInt8, UInt8, UInt8)] = [(255, 64, 64), (64, 200, 255), (64, 255, 64), (255, 64, 255), (255, 200, 0)]
+        let palette: [(UInt8, UInt8, UInt8)] = [
+            (255, 64, 64), (64, 200, 255), (64, 255, 64), (255, 64, 255), (255, 200, 0),
+        ]
         for (index, face) in faces.enumerated() {
             let b = face.box
             lkv_image_draw_rect(copy.handle, b.minX, b.minY, b.maxX, b.maxY, 0, 255, 0, thickness)

@@ -24,7 +24,9 @@ extension Image {
     public func warped(by transform: SimilarityTransform, width: Int, height: Int) throws -> Image {
         let m = transform.matrix
         return try m.withUnsafeBufferPointer { matrix in
-            try Image.make("warp") { lkv_image_warp_affine(handle, matrix.baseAddress, Int32(width), Int32(height), &$0) }
+            try Image.make("warp") {
+                lkv_image_warp_affine(handle, matrix.baseAddress, Int32(width), Int32(height), &$0)
+            }
         }
     }
 }

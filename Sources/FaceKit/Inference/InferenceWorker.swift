@@ -36,7 +36,8 @@ struct NetworkSet {
         if let network = detectors[size] { return network }
         guard let path = pack.detectorPath(size: size) else {
             throw FaceKitError(
-                .invalidArgument, "the model pack has no detector for input size \(size) (sizes: \(pack.detector.sizes))")
+                .invalidArgument,
+                "the model pack has no detector for input size \(size) (sizes: \(pack.detector.sizes))")
         }
         let network = try NeuralNetwork(onnxPath: path)
         detectors[size] = network

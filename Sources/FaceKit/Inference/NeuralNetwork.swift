@@ -23,7 +23,8 @@ final class NeuralNetwork {
     }
 
     /// Runs a forward pass on an NCHW blob and returns the named outputs as flat arrays.
-    func forward(_ input: [Float], shape: (n: Int, c: Int, h: Int, w: Int), outputs names: [String]) throws -> [[Float]] {
+    func forward(_ input: [Float], shape: (n: Int, c: Int, h: Int, w: Int), outputs names: [String]) throws -> [[Float]]
+    {
         precondition(input.count == shape.n * shape.c * shape.h * shape.w, "blob does not match its shape")
         var result: OpaquePointer?
         var message = [CChar](repeating: 0, count: 512)

@@ -1,5 +1,5 @@
-import Dispatch
 internal import CLikenessVision
+import Dispatch
 
 /// The face pipeline: detection, alignment and embedding on a pool of inference workers.
 ///
@@ -60,7 +60,8 @@ public final class FaceAnalyzer: Sendable {
             let start = ContinuousClock.now
             let faces = try FaceDetector.detect(in: image, options: detection, networks: &networks)
             timings.detect = ContinuousClock.now - start
-            let face = try selection.pick(from: faces, imageWidth: image.width, imageHeight: image.height, strict: strict)
+            let face = try selection.pick(
+                from: faces, imageWidth: image.width, imageHeight: image.height, strict: strict)
             let vector = try FaceEmbedder.embed(
                 [face], in: image, options: embedding, networks: &networks, timings: &timings)[0]
             return FaceAnalysis(faces: faces, face: face, embedding: vector, timings: timings)

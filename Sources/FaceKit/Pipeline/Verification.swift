@@ -36,22 +36,32 @@ public struct VerificationResult: Sendable {
 extension FaceAnalyzer {
     /// Compares the chosen face of each image.
     /// - Throws: `no_face`, `multiple_faces` (strict), or an image error.
-    public func verify(_ first: Image, _ second: Image, options: VerificationOptions = VerificationOptions()) async throws
+    public func verify(_ first: Image, _ second: Image, options: VerificationOptions = VerificationOptions())
+        async throws
         -> VerificationResult
     {
         let threshold = options.threshold ?? pack.verification.threshold
         guard (-1...1).contains(threshold) else {
             throw FaceKitError(.invalidArgument, "threshold must be a cosine similarity in -1...1")
         }
-        async let a = analyze(
-            first, detection: options.detection, selection: options.selection, strict: options.strict,
-            embedding: options.embedding)
-        async let b = analyze(
-            second, detection: options.detection, selection: options.selection, strict: options.strict,
-            embedding: options.embedding)
+        async let a = analyzeSide(first, "first image", options)
+        async let b = analyzeSide(second, "second image", options)
         let (left, right) = try await (a, b)
         let similarity = left.embedding.similarity(to: right.embedding)
         return VerificationResult(
             similarity: similarity, threshold: threshold, isMatch: similarity >= threshold, first: left, second: right)
+    }
+
+    /// Analyses one side of a comparison, naming the side in any error.
+    private func analyzeSide(_ image: Image, _ side: String, _ options: VerificationOptions) async throws
+        -> FaceAnalysis
+    {
+        do {
+            return try await analyze(
+                image, detection: options.detection, selection: options.selection, strict: options.strict,
+                embedding: options.embedding)
+        } catch let error as FaceKitError {
+            throw FaceKitError(error.code, "\(side): \(error.message)")
+        }
     }
 }

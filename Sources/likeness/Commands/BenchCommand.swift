@@ -66,7 +66,8 @@ struct BenchCommand: AsyncParsableCommand {
             try printJSON(report)
             return
         }
-        print("images=\(report.images) faces=\(report.faces) workers=\(report.workers) threads=\(report.threadsPerCall)")
+        print(
+            "images=\(report.images) faces=\(report.faces) workers=\(report.workers) threads=\(report.threadsPerCall)")
         print(
             String(
                 format: "ms/image=%.1f images/s=%.1f peak_memory=%.0f MB", report.msPerImage, report.imagesPerSecond,

@@ -35,7 +35,8 @@ struct DetectCommand: AsyncParsableCommand {
             }
         }
         if json {
-            try printJSON(Report(image: image, width: picture.width, height: picture.height, faces: faces.map(FaceReport.init)))
+            try printJSON(
+                Report(image: image, width: picture.width, height: picture.height, faces: faces.map(FaceReport.init)))
             return
         }
         print("\(image): \(picture.width)x\(picture.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")

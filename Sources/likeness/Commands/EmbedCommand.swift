@@ -60,7 +60,8 @@ struct EmbedCommand: AsyncParsableCommand {
                     entries = zip(faces, vectors).map { Entry(face: FaceReport($0), embedding: $1.vector) }
                 } else {
                     let analysis = try await analyzer.analyze(
-                        picture, detection: pipeline.detection, selection: pipeline.select, embedding: pipeline.embedding)
+                        picture, detection: pipeline.detection, selection: pipeline.select,
+                        embedding: pipeline.embedding)
                     entries = [Entry(face: FaceReport(analysis.face), embedding: analysis.embedding.vector)]
                 }
                 return Report(image: path, modelPack: analyzer.pack.id, faces: entries)

@@ -115,26 +115,37 @@ struct EvalCommand: AsyncParsableCommand {
             bestThreshold: best.threshold, tenFoldAccuracy: folds.mean, tenFoldStd: folds.standardDeviation,
             tarAtFmr: tar, thresholdAtFmr: thresholds, seconds: elapsed.seconds,
             configuration: pipeline.summary(workers: analyzer.workerCount),
-            misclassified: zip(list.entries, scored).filter { ($1.similarity >= best.threshold) != $1.isSamePerson }.map {
+            misclassified: zip(list.entries, scored).filter { ($1.similarity >= best.threshold) != $1.isSamePerson }.map
+            {
                 Misclassified(first: $0.first, second: $0.second, same: $0.isSamePerson, similarity: $1.similarity)
             })
         if json {
             try printJSON(report)
             return
         }
-        print("pairs: \(report.pairs) (\(report.samePairs) same, \(report.pairs - report.samePairs) different), images: \(report.images)")
-        print(String(format: "accuracy at best threshold: %.2f%% (threshold %.4f)", best.accuracy * 100, best.threshold))
+        print(
+            "pairs: \(report.pairs) (\(report.samePairs) same, \(report.pairs - report.samePairs) different), images: \(report.images)"
+        )
+        print(
+            String(format: "accuracy at best threshold: %.2f%% (threshold %.4f)", best.accuracy * 100, best.threshold))
         print(String(format: "10-fold accuracy: %.2f%% ± %.2f%%", folds.mean * 100, folds.standardDeviation * 100))
         for fmr in [1e-2, 1e-3] {
             if let value = tar[fmr.formatted()] {
-                print(String(format: "TAR at FMR %@: %.2f%% (threshold %.4f)", fmr.formatted(), value * 100, thresholds[fmr.formatted()]!))
+                print(
+                    String(
+                        format: "TAR at FMR %@: %.2f%% (threshold %.4f)", fmr.formatted(), value * 100,
+                        thresholds[fmr.formatted()]!))
             } else {
-                print("TAR at FMR \(fmr.formatted()): not measurable (fewer than \(Int(1 / fmr)) different-person pairs)")
+                print(
+                    "TAR at FMR \(fmr.formatted()): not measurable (fewer than \(Int(1 / fmr)) different-person pairs)")
             }
         }
-        print("images with no face: \(noFace.count)\(noFace.isEmpty ? "" : " (" + noFace.prefix(5).joined(separator: ", ") + (noFace.count > 5 ? ", …" : "") + ")")")
+        print(
+            "images with no face: \(noFace.count)\(noFace.isEmpty ? "" : " (" + noFace.prefix(5).joined(separator: ", ") + (noFace.count > 5 ? ", …" : "") + ")")"
+        )
         if !failed.isEmpty { print("images that failed: \(failed.count)") }
-        let settings = report.configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let settings = report.configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " ")
         print(String(format: "time: %.1f s (%@)", elapsed.seconds, settings))
     }
 }

@@ -51,18 +51,23 @@ struct FindCommand: AsyncParsableCommand {
         let limit = threshold ?? analyzer.pack.verification.threshold
         let candidates = zip(faces, embeddings).map { face, embedding in
             let similarity = reference.embedding.similarity(to: embedding)
-            return Candidate(face: FaceReport(face), similarity: (similarity * 10_000).rounded() / 10_000, match: similarity >= limit)
+            return Candidate(
+                face: FaceReport(face), similarity: (similarity * 10_000).rounded() / 10_000, match: similarity >= limit
+            )
         }.sorted { $0.similarity > $1.similarity }
         if json {
             try printJSON(Report(threshold: limit, probe: FaceReport(reference.face), candidates: candidates))
         } else {
             let matches = candidates.filter(\.match)
-            print("\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit)))")
+            print(
+                "\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit)))"
+            )
             for candidate in candidates.prefix(max(3, matches.count)) {
                 let b = candidate.face.box
                 print(
                     String(
-                        format: "  %@ similarity %.4f box [%.0f, %.0f, %.0f, %.0f]", candidate.match ? "MATCH   " : "no match",
+                        format: "  %@ similarity %.4f box [%.0f, %.0f, %.0f, %.0f]",
+                        candidate.match ? "MATCH   " : "no match",
                         candidate.similarity, b[0], b[1], b[2], b[3]))
             }
         }

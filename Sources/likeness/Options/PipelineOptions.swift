@@ -59,6 +59,10 @@ struct PipelineOptions: ParsableArguments {
 
     /// Reads and decodes one image file.
     func load(_ path: String, with analyzer: FaceAnalyzer) async throws -> Image {
-        try await analyzer.decode(ImageFiles.read(path, limits: limits), limits: limits)
+        do {
+            return try await analyzer.decode(ImageFiles.read(path, limits: limits), limits: limits)
+        } catch let error as FaceKitError {
+            throw FaceKitError(error.code, "\(path): \(error.message)")
+        }
     }
 }

@@ -20,7 +20,9 @@ enum ImageFiles {
     }
 
     /// Image files under `directory`, recursively, sorted by path.
-    static func list(in directory: String, extensions: Set<String> = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff"])
+    static func list(
+        in directory: String, extensions: Set<String> = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff"]
+    )
         throws -> [String]
     {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else {

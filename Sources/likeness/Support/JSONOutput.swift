@@ -1,10 +1,10 @@
 import FaceKit
 import Foundation
 
-/// Prints an encodable value as pretty, key-sorted JSON on stdout.
+/// Prints an encodable value as compact, key-sorted JSON on one line of stdout (pipe to jq to read it).
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 

@@ -10,7 +10,8 @@ enum ModelLocator {
         }
         let local = URL(fileURLWithPath: "models")
         if FileManager.default.fileExists(atPath: local.appendingPathComponent("pack.json").path) { return local }
-        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             let models = candidate.appendingPathComponent("models")
             if FileManager.default.fileExists(atPath: models.appendingPathComponent("pack.json").path) { return models }

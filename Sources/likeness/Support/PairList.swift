@@ -20,14 +20,16 @@ struct PairList {
             let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if number == 0 && fields.first == "file_x" { continue }
             guard fields.count == 3 else {
-                throw CLIError(code: "invalid_csv", message: "\(csvPath):\(number + 1): expected file_x,file_y,Decision")
+                throw CLIError(
+                    code: "invalid_csv", message: "\(csvPath):\(number + 1): expected file_x,file_y,Decision")
             }
             let decision = fields[2].lowercased()
             guard ["yes", "no", "1", "0", "true", "false", "same", "different"].contains(decision) else {
                 throw CLIError(code: "invalid_csv", message: "\(csvPath):\(number + 1): decision must be Yes or No")
             }
             entries.append(
-                Entry(first: fields[0], second: fields[1], isSamePerson: ["yes", "1", "true", "same"].contains(decision)))
+                Entry(
+                    first: fields[0], second: fields[1], isSamePerson: ["yes", "1", "true", "same"].contains(decision)))
         }
         guard !entries.isEmpty else { throw CLIError(code: "invalid_csv", message: "\(csvPath) lists no pairs") }
         self.entries = entries

@@ -14,7 +14,8 @@ enum Fixtures {
     static let bundled = repositoryRoot.appendingPathComponent("Tests/FaceKitTests/Fixtures")
 
     static let inCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false
-    static let modelsPresent = FileManager.default.fileExists(atPath: modelsDirectory.appendingPathComponent("pack.json").path)
+    static let modelsPresent = FileManager.default.fileExists(
+        atPath: modelsDirectory.appendingPathComponent("pack.json").path)
     static let sharedDataPresent = FileManager.default.fileExists(atPath: lfwImages.path)
 
     /// Run when the models are present, or always in CI (where their absence must fail).
@@ -32,7 +33,9 @@ enum Fixtures {
     }
 
     static func bytes(_ url: URL) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw FixtureMissing("cannot read \(url.path)") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw FixtureMissing("cannot read \(url.path)")
+        }
         return [UInt8](data)
     }
 
