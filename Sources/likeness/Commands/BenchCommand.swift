@@ -11,8 +11,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Directory of images (searched recursively, sorted by path).")
     var images: String
 
-    @Option(help: "Use at most this many images.")
-    var limit: Int = 500
+    @Option(help: "Use at most this many images (default: all).")
+    var limit: Int?
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
 
     func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be positive") }
+        if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
     }
 
     struct Report: Encodable {
@@ -44,8 +44,8 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let files = Array(try ImageFiles.list(in: images, extensions: ["jpg"]).prefix(limit))
-        guard !files.isEmpty else { throw CLIError(code: "no_images", message: "no .jpg files under \(images)") }
+        let files = Array(try ImageFiles.list(in: images).prefix(limit ?? Int.max))
+        guard !files.isEmpty else { throw CLIError(code: "no_images", message: "no images under \(images)") }
         let analyzer = try pipeline.makeAnalyzer()
         try await analyzer.warmUp()
         _ = await pass(files, analyzer: analyzer, progress: ProgressBar(total: files.count, label: "warm-up"))
