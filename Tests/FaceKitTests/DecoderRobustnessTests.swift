@@ -17,7 +17,9 @@ struct DecoderRobustnessTests {
         }
     }
 
-    static let expectedCodes: Set<FaceKitError.Code> = [.imageUnreadable, .unsupportedFormat, .imageTooLarge, .imageTooSmall]
+    static let expectedCodes: Set<FaceKitError.Code> = [
+        .imageUnreadable, .unsupportedFormat, .imageTooLarge, .imageTooSmall,
+    ]
 
     @Test("mutated and truncated files of every format", arguments: ImageFormat.allCases)
     func mutations(format: ImageFormat) throws {
@@ -38,7 +40,8 @@ struct DecoderRobustnessTests {
                 bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &random)))
             default:  // damage the first 64 bytes, where the header and its sizes live
                 for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    bytes[Int.random(in: 0..<min(64, bytes.count), using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+                    bytes[Int.random(in: 0..<min(64, bytes.count), using: &random)] ^= UInt8.random(
+                        in: 1...255, using: &random)
                 }
             }
             do {

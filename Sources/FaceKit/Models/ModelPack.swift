@@ -77,6 +77,11 @@ public struct ModelPack: Sendable {
     public let detector: Detector
     public let embedder: Embedder
     public let verification: Verification
+    /// Thresholds calibrated to false-match rates (`calibration.json`), when the pack has them.
+    public let calibration: ThresholdCalibration?
+
+    /// The false-match rate decisions use when the caller names none.
+    public static let defaultFMR = 1e-4
 
     /// Loads `pack.json` from `directory` and checks the SHA-256 of every file it names.
     /// - Throws: `model_unavailable` when the manifest or a file is missing or altered.
@@ -93,15 +98,57 @@ public struct ModelPack: Sendable {
         guard !manifest.detector.inputs.isEmpty, manifest.detector.sizes.count == manifest.detector.inputs.count else {
             throw FaceKitError(.modelUnavailable, "the detector section must map input sizes to files")
         }
+        let calibration = try loadCalibration(directory: directory, packID: manifest.id)
         let pack = ModelPack(
             id: manifest.id, license: manifest.license, directory: directory, detector: manifest.detector,
-            embedder: manifest.embedder, verification: manifest.verification)
+            embedder: manifest.embedder, verification: manifest.verification, calibration: calibration)
         if verifyChecksums {
             for file in Array(manifest.detector.inputs.values) + [manifest.embedder.file] {
                 try ModelChecksum.verify(directory.appendingPathComponent(file.file), sha256: file.sha256)
             }
         }
         return pack
+    }
+
+    /// Reads `calibration.json` if present; it must belong to this pack.
+    private static func loadCalibration(directory: URL, packID: String) throws -> ThresholdCalibration? {
+        let url = directory.appendingPathComponent("calibration.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let calibration: ThresholdCalibration
+        do {
+            calibration = try JSONDecoder().decode(ThresholdCalibration.self, from: Data(contentsOf: url))
+        } catch {
+            throw FaceKitError(.modelUnavailable, "cannot read \(url.path): \(error)")
+        }
+        guard calibration.modelPack == packID else {
+            throw FaceKitError(
+                .modelUnavailable, "calibration.json was made for \(calibration.modelPack), not for \(packID)")
+        }
+        return calibration
+    }
+
+    /// The decision threshold for an explicit threshold, a false-match rate, or the default.
+    ///
+    /// Precedence: an explicit threshold (no FMR attached); the calibrated point for `fmr`; the
+    /// calibrated point for `defaultFMR`; the manifest's fixed threshold.
+    public func decisionThreshold(threshold: Double? = nil, fmr: Double? = nil) throws -> DecisionThreshold {
+        if let threshold {
+            guard (-1...1).contains(threshold) else {
+                throw FaceKitError(.invalidArgument, "threshold must be a cosine similarity in -1...1")
+            }
+            return DecisionThreshold(threshold: threshold, fmr: nil)
+        }
+        if let fmr {
+            guard let calibration else {
+                throw FaceKitError(.invalidArgument, "model pack \(id) has no calibration; pass a threshold instead")
+            }
+            let point = try calibration.point(fmr: fmr)
+            return DecisionThreshold(threshold: point.threshold, fmr: point.fmr)
+        }
+        if let point = try? calibration?.point(fmr: ModelPack.defaultFMR) {
+            return DecisionThreshold(threshold: point.threshold, fmr: point.fmr)
+        }
+        return DecisionThreshold(threshold: verification.threshold, fmr: nil)
     }
 
     /// The path of the detector network for an input size.

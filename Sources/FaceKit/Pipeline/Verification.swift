@@ -1,7 +1,10 @@
 /// Options for a one-to-one comparison.
 public struct VerificationOptions: Sendable, Equatable {
-    /// Similarity at or above which the decision is a match; nil uses the model pack's threshold.
+    /// Similarity at or above which the decision is a match; overrides `fmr`.
     public var threshold: Double?
+    /// The false-match rate to decide at, one the model pack is calibrated for; nil uses
+    /// `ModelPack.defaultFMR` (1e-4).
+    public var fmr: Double?
     public var selection: FaceSelection
     /// Fail with `multiple_faces` when an image holds more than one large face.
     public var strict: Bool
@@ -9,10 +12,11 @@ public struct VerificationOptions: Sendable, Equatable {
     public var embedding: EmbeddingOptions
 
     public init(
-        threshold: Double? = nil, selection: FaceSelection = .largest, strict: Bool = false,
+        threshold: Double? = nil, fmr: Double? = nil, selection: FaceSelection = .largest, strict: Bool = false,
         detection: DetectionOptions = .default, embedding: EmbeddingOptions = .default
     ) {
         self.threshold = threshold
+        self.fmr = fmr
         self.selection = selection
         self.strict = strict
         self.detection = detection
@@ -26,6 +30,8 @@ public struct VerificationResult: Sendable {
     public var similarity: Double
     /// The threshold the decision used.
     public var threshold: Double
+    /// The false-match rate the threshold is calibrated to (nil for a raw threshold).
+    public var fmr: Double?
     /// True when `similarity >= threshold`.
     public var isMatch: Bool
     /// The analysis of each image (all faces, the chosen one, its template).
@@ -40,16 +46,14 @@ extension FaceAnalyzer {
         async throws
         -> VerificationResult
     {
-        let threshold = options.threshold ?? pack.verification.threshold
-        guard (-1...1).contains(threshold) else {
-            throw FaceKitError(.invalidArgument, "threshold must be a cosine similarity in -1...1")
-        }
+        let decision = try pack.decisionThreshold(threshold: options.threshold, fmr: options.fmr)
         async let a = analyzeSide(first, "first image", options)
         async let b = analyzeSide(second, "second image", options)
         let (left, right) = try await (a, b)
         let similarity = left.embedding.similarity(to: right.embedding)
         return VerificationResult(
-            similarity: similarity, threshold: threshold, isMatch: similarity >= threshold, first: left, second: right)
+            similarity: similarity, threshold: decision.threshold, fmr: decision.fmr,
+            isMatch: similarity >= decision.threshold, first: left, second: right)
     }
 
     /// Analyses one side of a comparison, naming the side in any error.

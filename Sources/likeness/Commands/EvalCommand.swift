@@ -20,6 +20,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(
+        help:
+            "Also score every pair of the images (identity = the image's folder) and measure the model pack's calibrated operating points on them."
+    )
+    var allPairs = false
+
     @OptionGroup var pipeline: PipelineOptions
 
     struct Report: Encodable {
@@ -38,6 +44,8 @@ struct EvalCommand: AsyncParsableCommand {
         var configuration: [String: String]
         /// Pairs the best threshold gets wrong, for inspection.
         var misclassified: [Misclassified]
+        /// The calibrated operating points measured on all pairs (with --all-pairs).
+        var calibrationCheck: [ThresholdCalibration.HeldOutResult]?
 
         enum CodingKeys: String, CodingKey {
             case pairs, images, seconds, configuration, misclassified
@@ -48,6 +56,7 @@ struct EvalCommand: AsyncParsableCommand {
             case bestThreshold = "best_threshold"
             case tenFoldAccuracy = "ten_fold_accuracy"
             case tenFoldStd = "ten_fold_std"
+            case calibrationCheck = "calibration_check"
             case tarAtFmr = "tar_at_fmr"
             case thresholdAtFmr = "threshold_at_fmr"
         }
@@ -65,32 +74,10 @@ struct EvalCommand: AsyncParsableCommand {
         let analyzer = try pipeline.makeAnalyzer()
         let start = ContinuousClock.now
         let images = list.images
-        let progress = ProgressBar(total: images.count, label: "eval")
-        let pipeline = self.pipeline
-        let root = self.root
-        let outcomes: [Result<FaceEmbedding, Error>] = await concurrentMap(images, limit: analyzer.workerCount * 2) {
-            path in
-            defer { progress.advance() }
-            do {
-                let image = try await pipeline.load((root as NSString).appendingPathComponent(path), with: analyzer)
-                let analysis = try await analyzer.analyze(
-                    image, detection: pipeline.detection, selection: pipeline.select, embedding: pipeline.embedding)
-                return .success(analysis.embedding)
-            } catch {
-                return .failure(error)
-            }
-        }
-        progress.finish()
-        var embeddings: [String: FaceEmbedding] = [:]
-        var noFace: [String] = []
-        var failed: [String: String] = [:]
-        for (path, outcome) in zip(images, outcomes) {
-            switch outcome {
-            case .success(let embedding): embeddings[path] = embedding
-            case .failure(let error as FaceKitError) where error.code == .noFace: noFace.append(path)
-            case .failure(let error): failed[path] = CLIError.describe(error)
-            }
-        }
+        let batch = await TemplateBatch.embed(images, root: root, pipeline: pipeline, analyzer: analyzer, label: "eval")
+        let embeddings = batch.templates
+        let noFace = batch.noFace
+        let failed = batch.failed
         let scored = list.entries.map { entry -> PairEvaluation.Pair in
             guard let a = embeddings[entry.first], let b = embeddings[entry.second] else {
                 return PairEvaluation.Pair(similarity: -1, isSamePerson: entry.isSamePerson)
@@ -108,6 +95,14 @@ struct EvalCommand: AsyncParsableCommand {
                 thresholds[fmr.formatted()] = point.threshold
             }
         }
+        var check: [ThresholdCalibration.HeldOutResult]?
+        if allPairs {
+            guard let calibration = analyzer.pack.calibration else {
+                throw CLIError(
+                    code: "no_calibration", message: "model pack \(analyzer.pack.id) has no calibration.json")
+            }
+            check = calibration.check(on: batch.allPairScores())
+        }
         let elapsed = ContinuousClock.now - start
         let report = Report(
             pairs: scored.count, samePairs: scored.filter(\.isSamePerson).count, images: images.count,
@@ -118,7 +113,7 @@ struct EvalCommand: AsyncParsableCommand {
             misclassified: zip(list.entries, scored).filter { ($1.similarity >= best.threshold) != $1.isSamePerson }.map
             {
                 Misclassified(first: $0.first, second: $0.second, same: $0.isSamePerson, similarity: $1.similarity)
-            })
+            }, calibrationCheck: check)
         if json {
             try printJSON(report)
             return
@@ -144,6 +139,17 @@ struct EvalCommand: AsyncParsableCommand {
             "images with no face: \(noFace.count)\(noFace.isEmpty ? "" : " (" + noFace.prefix(5).joined(separator: ", ") + (noFace.count > 5 ? ", …" : "") + ")")"
         )
         if !failed.isEmpty { print("images that failed: \(failed.count)") }
+        if let check {
+            print("calibrated operating points on all pairs of these images:")
+            print("  nominal FMR  threshold  impostor pairs  false matches  measured FMR  FNMR")
+            for row in check {
+                print(
+                    String(
+                        format: "  %@  %9.4f  %14d  %13d  %12.2e  %.4f",
+                        "\(row.nominalFMR)".padding(toLength: 11, withPad: " ", startingAt: 0), row.threshold,
+                        row.impostorPairs, row.falseMatches, row.measuredFMR, row.fnmr))
+            }
+        }
         let settings = report.configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
             separator: " ")
         print(String(format: "time: %.1f s (%@)", elapsed.seconds, settings))

@@ -17,13 +17,18 @@ struct FindCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Option(help: "Cosine similarity needed for a match (default: the model pack's threshold).")
+    @Option(help: "Decide at this false-match rate, one the model pack is calibrated for (default: 1e-4).")
+    var fmr: Double?
+
+    @Option(help: "Decide at this raw cosine similarity instead of a calibrated FMR.")
     var threshold: Double?
 
     @OptionGroup var pipeline: PipelineOptions
 
     func validate() throws {
         if let threshold, !(-1...1).contains(threshold) { throw ValidationError("--threshold must be in -1...1") }
+        if let fmr, !(fmr > 0 && fmr < 1) { throw ValidationError("--fmr must be in (0, 1)") }
+        if fmr != nil && threshold != nil { throw ValidationError("give --fmr or --threshold, not both") }
     }
 
     struct Candidate: Encodable {
@@ -34,6 +39,7 @@ struct FindCommand: AsyncParsableCommand {
 
     struct Report: Encodable {
         var threshold: Double
+        var fmr: Double?
         var probe: FaceReport
         var candidates: [Candidate]
     }
@@ -48,7 +54,8 @@ struct FindCommand: AsyncParsableCommand {
         let faces = try await analyzer.detect(in: photoImage_, options: pipeline.detection)
         guard !faces.isEmpty else { throw FaceKitError(.noFace, "no face was found in \(photo)") }
         let embeddings = try await analyzer.embed(faces, in: photoImage_, options: pipeline.embedding)
-        let limit = threshold ?? analyzer.pack.verification.threshold
+        let decision = try analyzer.pack.decisionThreshold(threshold: threshold, fmr: fmr)
+        let limit = decision.threshold
         let candidates = zip(faces, embeddings).map { face, embedding in
             let similarity = reference.embedding.similarity(to: embedding)
             return Candidate(
@@ -56,11 +63,12 @@ struct FindCommand: AsyncParsableCommand {
             )
         }.sorted { $0.similarity > $1.similarity }
         if json {
-            try printJSON(Report(threshold: limit, probe: FaceReport(reference.face), candidates: candidates))
+            try printJSON(
+                Report(threshold: limit, fmr: decision.fmr, probe: FaceReport(reference.face), candidates: candidates))
         } else {
             let matches = candidates.filter(\.match)
             print(
-                "\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit)))"
+                "\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit))\(decision.fmr.map { " at FMR \($0)" } ?? ""))"
             )
             for candidate in candidates.prefix(max(3, matches.count)) {
                 let b = candidate.face.box

@@ -17,7 +17,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Option(help: "Cosine similarity needed for a match (default: the model pack's calibrated threshold).")
+    @Option(help: "Decide at this false-match rate, one the model pack is calibrated for (default: 1e-4).")
+    var fmr: Double?
+
+    @Option(help: "Decide at this raw cosine similarity instead of a calibrated FMR.")
     var threshold: Double?
 
     @Flag(help: "Fail with multiple_faces when an image holds more than one large face.")
@@ -27,17 +30,20 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let threshold, !(-1...1).contains(threshold) { throw ValidationError("--threshold must be in -1...1") }
+        if let fmr, !(fmr > 0 && fmr < 1) { throw ValidationError("--fmr must be in (0, 1)") }
+        if fmr != nil && threshold != nil { throw ValidationError("give --fmr or --threshold, not both") }
     }
 
     struct Report: Encodable {
         var similarity: Double
         var threshold: Double
+        var fmr: Double?
         var decision: String
         var faces: [FaceReport]
         var faceCounts: [Int]
 
         enum CodingKeys: String, CodingKey {
-            case similarity, threshold, decision, faces
+            case similarity, threshold, fmr, decision, faces
             case faceCounts = "face_counts"
         }
     }
@@ -47,13 +53,14 @@ struct VerifyCommand: AsyncParsableCommand {
         async let a = pipeline.load(first, with: analyzer)
         async let b = pipeline.load(second, with: analyzer)
         let options = VerificationOptions(
-            threshold: threshold, selection: pipeline.select, strict: strict, detection: pipeline.detection,
+            threshold: threshold, fmr: fmr, selection: pipeline.select, strict: strict, detection: pipeline.detection,
             embedding: pipeline.embedding)
         let result = try await analyzer.verify(a, b, options: options)
         if json {
             try printJSON(
                 Report(
                     similarity: (result.similarity * 10_000).rounded() / 10_000, threshold: result.threshold,
+                    fmr: result.fmr,
                     decision: result.isMatch ? "match" : "no_match",
                     faces: [FaceReport(result.first.face), FaceReport(result.second.face)],
                     faceCounts: [result.first.faces.count, result.second.faces.count]))
@@ -61,8 +68,9 @@ struct VerifyCommand: AsyncParsableCommand {
             let verdict = result.isMatch ? "MATCH" : "NO MATCH"
             print(
                 String(
-                    format: "%@: similarity %.4f (threshold %.4f); faces %@ and %@", verdict, result.similarity,
-                    result.threshold, result.first.face.box.summary, result.second.face.box.summary))
+                    format: "%@: similarity %.4f (threshold %.4f%@); faces %@ and %@", verdict, result.similarity,
+                    result.threshold, result.fmr.map { " at FMR \($0)" } ?? "", result.first.face.box.summary,
+                    result.second.face.box.summary))
         }
         if !result.isMatch { throw ExitCode(1) }
     }
