@@ -75,6 +75,31 @@ lkv_status lkv_letterbox_blob(const lkv_image *image, int size, float mean, floa
 lkv_status lkv_aligned_blob(const lkv_image *image, const double matrix[6], int size, float mean,
                             float scale, float *blob, float *mirrored_blob);
 
+/// Photometric measures of a face region, taken on the grey crop an affine matrix selects.
+typedef struct {
+    double mean;               ///< mean grey level, 0...255
+    double standard_deviation; ///< grey-level spread
+    double p5, p95;            ///< 5th and 95th percentile grey levels
+    double dark_fraction;      ///< share of pixels <= 30
+    double bright_fraction;    ///< share of pixels >= 245
+    double laplacian_variance; ///< variance of the 3x3 Laplacian (focus measure)
+} lkv_region_stats;
+
+/// Warps the image with `matrix` into size x size, converts to grey and measures the
+/// rectangle [x0, x1) x [y0, y1) of that crop.
+lkv_status lkv_region_stats_compute(const lkv_image *image, const double matrix[6], int size, int x0, int y0,
+                                    int x1, int y1, lkv_region_stats *stats);
+
+/// Applies a 3x3 perspective matrix (row-major) producing a width x height image, black border.
+lkv_status lkv_image_warp_perspective(const lkv_image *image, const double matrix[9], int width, int height,
+                                      lkv_image **out);
+/// Gaussian blur with the given sigma (pixels).
+lkv_status lkv_image_blur(const lkv_image *image, double sigma, lkv_image **out);
+/// Multiplies every pixel by `gain` and adds `bias` (saturating).
+lkv_status lkv_image_adjust(const lkv_image *image, double gain, double bias, lkv_image **out);
+/// Copies the rectangle [x, x+width) x [y, y+height) (clipped to the image).
+lkv_status lkv_image_crop(const lkv_image *image, int x, int y, int width, int height, lkv_image **out);
+
 /// Sets the number of threads OpenCV uses inside one call (process-wide).
 void lkv_set_num_threads(int threads);
 int lkv_get_num_threads(void);

@@ -30,3 +30,33 @@ extension Image {
         }
     }
 }
+
+extension Image {
+    /// Applies a 3×3 perspective matrix (row-major) into an image of the given size.
+    public func warpedPerspective(by matrix: [Double], width: Int, height: Int) throws -> Image {
+        guard matrix.count == 9, width > 0, height > 0 else {
+            throw FaceKitError(.invalidArgument, "a perspective warp needs 9 coefficients and a positive size")
+        }
+        return try matrix.withUnsafeBufferPointer { m in
+            try Image.make("warp") {
+                lkv_image_warp_perspective(handle, m.baseAddress, Int32(width), Int32(height), &$0)
+            }
+        }
+    }
+
+    /// A Gaussian blur with the given sigma in pixels.
+    public func blurred(sigma: Double) throws -> Image {
+        guard sigma > 0 else { throw FaceKitError(.invalidArgument, "sigma must be positive") }
+        return try Image.make("blur") { lkv_image_blur(handle, sigma, &$0) }
+    }
+
+    /// Each pixel times `gain` plus `bias`, saturated to 0...255.
+    public func adjusted(gain: Double, bias: Double = 0) throws -> Image {
+        try Image.make("adjust") { lkv_image_adjust(handle, gain, bias, &$0) }
+    }
+
+    /// The part of the image inside the rectangle (clipped to the image).
+    public func cropped(x: Int, y: Int, width: Int, height: Int) throws -> Image {
+        try Image.make("crop") { lkv_image_crop(handle, Int32(x), Int32(y), Int32(width), Int32(height), &$0) }
+    }
+}

@@ -27,6 +27,7 @@ struct NetworkSet {
     let pack: ModelPack
     private var detectors: [Int: NeuralNetwork] = [:]
     private var embedderNetwork: NeuralNetwork?
+    private var landmarkNetwork: NeuralNetwork?
 
     init(pack: ModelPack) {
         self.pack = pack
@@ -41,6 +42,16 @@ struct NetworkSet {
         }
         let network = try NeuralNetwork(onnxPath: path)
         detectors[size] = network
+        return network
+    }
+
+    mutating func landmarker() throws -> NeuralNetwork {
+        if let landmarkNetwork { return landmarkNetwork }
+        guard let path = pack.landmarksPath else {
+            throw FaceKitError(.modelUnavailable, "model pack \(pack.id) has no landmark network")
+        }
+        let network = try NeuralNetwork(onnxPath: path)
+        landmarkNetwork = network
         return network
     }
 

@@ -51,6 +51,24 @@ public struct ModelPack: Sendable {
         }
     }
 
+    /// The dense landmark network (106 points for the InsightFace 2d106det model).
+    public struct Landmarks: Sendable, Codable, Equatable {
+        public var file: File
+        public var inputSize: Int
+        /// The crop side is this many times the face box's longer side.
+        public var cropScale: Double
+        public var mean: Float
+        public var std: Float
+        public var output: String
+        public var points: Int
+
+        enum CodingKeys: String, CodingKey {
+            case file, mean, std, output, points
+            case inputSize = "input_size"
+            case cropScale = "crop_scale"
+        }
+    }
+
     /// The default decision threshold and where it came from.
     public struct Verification: Sendable, Codable, Equatable {
         /// Cosine similarity at or above which two faces are called the same person.
@@ -65,7 +83,7 @@ public struct ModelPack: Sendable {
         var license: String
         var detector: Detector
         var embedder: Embedder
-        var landmarks: File?
+        var landmarks: Landmarks?
         var verification: Verification
     }
 
@@ -77,6 +95,8 @@ public struct ModelPack: Sendable {
     public let detector: Detector
     public let embedder: Embedder
     public let verification: Verification
+    /// The landmark network, when the pack has one.
+    public let landmarks: Landmarks?
     /// Thresholds calibrated to false-match rates (`calibration.json`), when the pack has them.
     public let calibration: ThresholdCalibration?
 
@@ -101,9 +121,11 @@ public struct ModelPack: Sendable {
         let calibration = try loadCalibration(directory: directory, packID: manifest.id)
         let pack = ModelPack(
             id: manifest.id, license: manifest.license, directory: directory, detector: manifest.detector,
-            embedder: manifest.embedder, verification: manifest.verification, calibration: calibration)
+            embedder: manifest.embedder, verification: manifest.verification, landmarks: manifest.landmarks,
+            calibration: calibration)
         if verifyChecksums {
-            for file in Array(manifest.detector.inputs.values) + [manifest.embedder.file] {
+            let landmarkFiles = manifest.landmarks.map { [$0.file] } ?? []
+            for file in Array(manifest.detector.inputs.values) + [manifest.embedder.file] + landmarkFiles {
                 try ModelChecksum.verify(directory.appendingPathComponent(file.file), sha256: file.sha256)
             }
         }
@@ -157,4 +179,6 @@ public struct ModelPack: Sendable {
     }
 
     var embedderPath: String { directory.appendingPathComponent(embedder.file.file).path }
+
+    var landmarksPath: String? { landmarks.map { directory.appendingPathComponent($0.file.file).path } }
 }

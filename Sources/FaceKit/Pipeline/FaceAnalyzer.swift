@@ -7,7 +7,7 @@ import Dispatch
 public final class FaceAnalyzer: Sendable {
     /// The model pack in use.
     public let pack: ModelPack
-    private let pool: WorkerPool
+    let pool: WorkerPool
 
     /// Prepares workers for `pack`; networks load on each worker's first use.
     public init(pack: ModelPack, configuration: InferenceConfiguration = InferenceConfiguration()) {
@@ -76,6 +76,26 @@ extension FaceAnalyzer {
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try Image.decode(bytes, limits: limits) })
             }
+        }
+    }
+}
+
+extension FaceAnalyzer {
+    /// The 106 landmarks of each face, in image coordinates, computed as one batch.
+    public func landmarks(for faces: [DetectedFace], in image: Image) async throws -> [FaceLandmarks] {
+        try await pool.run { networks in try FaceLandmarker.landmarks(for: faces, in: image, networks: &networks) }
+    }
+}
+
+extension FaceAnalyzer {
+    /// Judges one face of an image against a quality profile (landmarks, pose, photometry).
+    public func assessQuality(
+        of face: DetectedFace, among faces: [DetectedFace], in image: Image, profile: QualityProfile
+    ) async throws -> (QualityAssessment, FaceLandmarks) {
+        try await pool.run { networks in
+            let landmarks = try FaceLandmarker.landmarks(for: [face], in: image, networks: &networks)[0]
+            let measures = try QualityMeasures.measure(face: face, landmarks: landmarks, allFaces: faces, image: image)
+            return (QualityAssessment(measures: measures, profile: profile), landmarks)
         }
     }
 }
