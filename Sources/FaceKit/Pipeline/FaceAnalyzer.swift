@@ -53,7 +53,7 @@ public final class FaceAnalyzer: Sendable {
     /// Detects, chooses one face and embeds it, in one turn on one worker.
     public func analyze(
         _ image: Image, detection: DetectionOptions = .default, selection: FaceSelection = .largest,
-        strict: Bool = false, embedding: EmbeddingOptions = .default
+        strict: Bool = false, embedding: EmbeddingOptions = .default, quality: QualityProfile? = nil
     ) async throws -> FaceAnalysis {
         try await pool.run { networks in
             var timings = StageTimings()
@@ -64,7 +64,11 @@ public final class FaceAnalyzer: Sendable {
                 from: faces, imageWidth: image.width, imageHeight: image.height, strict: strict)
             let vector = try FaceEmbedder.embed(
                 [face], in: image, options: embedding, networks: &networks, timings: &timings)[0]
-            return FaceAnalysis(faces: faces, face: face, embedding: vector, timings: timings)
+            var analysis = FaceAnalysis(faces: faces, face: face, embedding: vector, timings: timings)
+            if let quality {
+                try analysis.assess(quality, in: image, networks: &networks)
+            }
+            return analysis
         }
     }
 }
@@ -93,9 +97,7 @@ extension FaceAnalyzer {
         of face: DetectedFace, among faces: [DetectedFace], in image: Image, profile: QualityProfile
     ) async throws -> (QualityAssessment, FaceLandmarks) {
         try await pool.run { networks in
-            let landmarks = try FaceLandmarker.landmarks(for: [face], in: image, networks: &networks)[0]
-            let measures = try QualityMeasures.measure(face: face, landmarks: landmarks, allFaces: faces, image: image)
-            return (QualityAssessment(measures: measures, profile: profile), landmarks)
+            try QualityAssessment.assess(face, among: faces, in: image, profile: profile, networks: &networks)
         }
     }
 }

@@ -10,11 +10,21 @@ public struct VerificationOptions: Sendable, Equatable {
     public var strict: Bool
     public var detection: DetectionOptions
     public var embedding: EmbeddingOptions
+    /// The first image is an ID document: its holder's portrait is found as `DocumentPortrait`
+    /// describes and judged with `documentProfile`.
+    public var firstIsDocument: Bool
+    /// Profiles the faces are judged against; nil skips quality assessment.
+    public var selfieProfile: QualityProfile?
+    public var documentProfile: QualityProfile
 
     public init(
         threshold: Double? = nil, fmr: Double? = nil, selection: FaceSelection = .largest, strict: Bool = false,
-        detection: DetectionOptions = .default, embedding: EmbeddingOptions = .default
+        detection: DetectionOptions = .default, embedding: EmbeddingOptions = .default, firstIsDocument: Bool = false,
+        selfieProfile: QualityProfile? = .selfie, documentProfile: QualityProfile = .document
     ) {
+        self.firstIsDocument = firstIsDocument
+        self.selfieProfile = selfieProfile
+        self.documentProfile = documentProfile
         self.threshold = threshold
         self.fmr = fmr
         self.selection = selection
@@ -37,6 +47,11 @@ public struct VerificationResult: Sendable {
     /// The analysis of each image (all faces, the chosen one, its template).
     public var first: FaceAnalysis
     public var second: FaceAnalysis
+
+    /// Every quality problem of either face, as `first:<reason>` / `second:<reason>`.
+    public var qualityReasons: [String] {
+        (first.quality?.reasons.map { "first:\($0)" } ?? []) + (second.quality?.reasons.map { "second:\($0)" } ?? [])
+    }
 }
 
 extension FaceAnalyzer {
@@ -47,8 +62,8 @@ extension FaceAnalyzer {
         -> VerificationResult
     {
         let decision = try pack.decisionThreshold(threshold: options.threshold, fmr: options.fmr)
-        async let a = analyzeSide(first, "first image", options)
-        async let b = analyzeSide(second, "second image", options)
+        async let a = analyzeSide(first, "first image", options, asDocument: options.firstIsDocument)
+        async let b = analyzeSide(second, "second image", options, asDocument: false)
         let (left, right) = try await (a, b)
         let similarity = left.embedding.similarity(to: right.embedding)
         return VerificationResult(
@@ -57,13 +72,17 @@ extension FaceAnalyzer {
     }
 
     /// Analyses one side of a comparison, naming the side in any error.
-    private func analyzeSide(_ image: Image, _ side: String, _ options: VerificationOptions) async throws
-        -> FaceAnalysis
+    private func analyzeSide(_ image: Image, _ side: String, _ options: VerificationOptions, asDocument: Bool)
+        async throws -> FaceAnalysis
     {
         do {
+            if asDocument {
+                return try await analyzeDocument(
+                    image, detection: options.detection, embedding: options.embedding, profile: options.documentProfile)
+            }
             return try await analyze(
                 image, detection: options.detection, selection: options.selection, strict: options.strict,
-                embedding: options.embedding)
+                embedding: options.embedding, quality: options.selfieProfile)
         } catch let error as FaceKitError {
             throw FaceKitError(error.code, "\(side): \(error.message)")
         }

@@ -84,3 +84,24 @@ public struct QualityAssessment: Sendable, Codable, Equatable {
     /// The component with the given name.
     public func component(_ name: String) -> Component? { components.first { $0.name == name } }
 }
+
+extension QualityAssessment {
+    /// Landmarks and measures of one face, judged against `profile`, on a worker's networks.
+    static func assess(
+        _ face: DetectedFace, among faces: [DetectedFace], in image: Image, profile: QualityProfile,
+        networks: inout NetworkSet
+    ) throws -> (QualityAssessment, FaceLandmarks) {
+        let landmarks = try FaceLandmarker.landmarks(for: [face], in: image, networks: &networks)[0]
+        let measures = try QualityMeasures.measure(face: face, landmarks: landmarks, allFaces: faces, image: image)
+        return (QualityAssessment(measures: measures, profile: profile), landmarks)
+    }
+}
+
+extension FaceAnalysis {
+    mutating func assess(_ profile: QualityProfile, in image: Image, networks: inout NetworkSet) throws {
+        let (assessment, marks) = try QualityAssessment.assess(
+            face, among: faces, in: image, profile: profile, networks: &networks)
+        quality = assessment
+        landmarks = marks
+    }
+}
