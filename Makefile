@@ -26,6 +26,7 @@ test: bootstrap
 	@mkdir -p .cache
 	@swift build $(BUILD_FLAGS) --build-tests >.cache/build-tests.log 2>&1 || { tail -n 60 .cache/build-tests.log; exit 1; }
 	@scripts/parity
+	@scripts/report-check
 	swift test $(BUILD_FLAGS) --skip-build
 
 ## Speed: the Swift pipeline and the reference recipe on the same 500 LFW images, in one run.
@@ -35,6 +36,7 @@ bench: bootstrap
 ## Embedding parity with the reference recipe on 200 LFW images.
 parity: bootstrap
 	@scripts/parity
+	@scripts/report-check
 
 ## Accuracy on both LFW development files.
 eval: bootstrap

@@ -26,6 +26,14 @@ struct EvalCommand: AsyncParsableCommand {
     )
     var allPairs = false
 
+    @Option(help: "Write a self-contained HTML report (curves, histograms, failures to enrol, worst pairs).")
+    var report: String?
+
+    @Option(help: "Quality profile for the report's failures to enrol.")
+    var profile: String = "enrollment"
+
+    @OptionGroup var qualityOptions: QualityOptions
+
     @OptionGroup var pipeline: PipelineOptions
 
     struct Report: Encodable {
@@ -74,7 +82,9 @@ struct EvalCommand: AsyncParsableCommand {
         let analyzer = try pipeline.makeAnalyzer()
         let start = ContinuousClock.now
         let images = list.images
-        let batch = await TemplateBatch.embed(images, root: root, pipeline: pipeline, analyzer: analyzer, label: "eval")
+        let reportProfile = report == nil ? nil : try qualityOptions.profile(named: profile)
+        let batch = await TemplateBatch.embed(
+            images, root: root, pipeline: pipeline, analyzer: analyzer, label: "eval", quality: reportProfile)
         let embeddings = batch.templates
         let noFace = batch.noFace
         let failed = batch.failed
@@ -96,12 +106,13 @@ struct EvalCommand: AsyncParsableCommand {
             }
         }
         var check: [ThresholdCalibration.HeldOutResult]?
-        if allPairs {
+        let allPairScores = allPairs ? batch.allPairScores() : nil
+        if let allPairScores {
             guard let calibration = analyzer.pack.calibration else {
                 throw CLIError(
                     code: "no_calibration", message: "model pack \(analyzer.pack.id) has no calibration.json")
             }
-            check = calibration.check(on: batch.allPairScores())
+            check = calibration.check(on: allPairScores)
         }
         let elapsed = ContinuousClock.now - start
         let report = Report(
@@ -114,6 +125,45 @@ struct EvalCommand: AsyncParsableCommand {
             {
                 Misclassified(first: $0.first, second: $0.second, same: $0.isSamePerson, similarity: $1.similarity)
             }, calibrationCheck: check)
+        if let path = self.report, let reportProfile {
+            let listed = ScoreSet(
+                genuine: scored.filter(\.isSamePerson).map { Float($0.similarity) },
+                impostor: scored.filter { !$0.isSamePerson }.map { Float($0.similarity) })
+            let html = try await EvalReport(
+                title: "Likeness evaluation: \((pairs as NSString).lastPathComponent)",
+                settings: report.configuration.merging(["model_pack": analyzer.pack.id]) { a, _ in a },
+                scores: allPairScores ?? listed,
+                scoreSource: allPairScores == nil
+                    ? "the \(scored.count) listed pairs"
+                    : "all \(allPairScores!.genuine.count + allPairScores!.impostor.count) pairs of the embedded images (identity = folder)",
+                summary: [
+                    ("pairs", "\(report.pairs) (\(report.samePairs) same)"),
+                    (
+                        "accuracy at best threshold",
+                        String(format: "%.2f%% (threshold %.4f)", best.accuracy * 100, best.threshold)
+                    ),
+                    (
+                        "10-fold accuracy",
+                        String(format: "%.2f%% ± %.2f%%", folds.mean * 100, folds.standardDeviation * 100)
+                    ),
+                    ("images with no face", "\(noFace.count) of \(images.count)"),
+                ],
+                calibration: analyzer.pack.calibration,
+                failuresToEnrol: failuresToEnrol(batch),
+                imageCount: images.count, qualityProfile: reportProfile.name,
+                falseMatches: try await examples(
+                    zip(list.entries, scored).filter { !$0.0.isSamePerson }.sorted {
+                        $0.1.similarity > $1.1.similarity
+                    },
+                    batch: batch, analyzer: analyzer),
+                falseNonMatches: try await examples(
+                    zip(list.entries, scored).filter { $0.0.isSamePerson }.sorted { $0.1.similarity < $1.1.similarity },
+                    batch: batch, analyzer: analyzer)
+            ).html
+            guard FileManager.default.createFile(atPath: path, contents: Data(html.utf8)) else {
+                throw CLIError(code: "file_unwritable", message: "cannot write \(path)")
+            }
+        }
         if json {
             try printJSON(report)
             return
@@ -153,6 +203,41 @@ struct EvalCommand: AsyncParsableCommand {
         let settings = report.configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
             separator: " ")
         print(String(format: "time: %.1f s (%@)", elapsed.seconds, settings))
+        if let path = self.report { print("report written to \(path)") }
+    }
+
+    /// Images that fail the report's quality profile, by reason (an image may have several),
+    /// plus those with no face at all.
+    private func failuresToEnrol(_ batch: TemplateBatch) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for analysis in batch.analyses.values {
+            for reason in analysis.quality?.reasons ?? [] { counts[reason, default: 0] += 1 }
+        }
+        if !batch.noFace.isEmpty { counts["no_face"] = batch.noFace.count }
+        if !batch.failed.isEmpty { counts["unreadable"] = batch.failed.count }
+        return counts
+    }
+
+    /// The first six pairs with thumbnails of each face, aligned as the embedder saw it.
+    private func examples(
+        _ pairs: [(PairList.Entry, PairEvaluation.Pair)], batch: TemplateBatch, analyzer: FaceAnalyzer
+    ) async throws -> [EvalReport.PairExample] {
+        var examples: [EvalReport.PairExample] = []
+        for (entry, pair) in pairs.prefix(6) {
+            examples.append(
+                EvalReport.PairExample(
+                    first: entry.first, second: entry.second, similarity: pair.similarity,
+                    firstThumbnail: try await thumbnail(entry.first, batch: batch, analyzer: analyzer),
+                    secondThumbnail: try await thumbnail(entry.second, batch: batch, analyzer: analyzer)))
+        }
+        return examples
+    }
+
+    private func thumbnail(_ path: String, batch: TemplateBatch, analyzer: FaceAnalyzer) async throws -> String? {
+        guard let face = batch.analyses[path]?.face else { return nil }
+        let image = try await pipeline.load((root as NSString).appendingPathComponent(path), with: analyzer)
+        let crop = try image.warped(by: ArcFaceTemplate.alignment(for: face), width: 112, height: 112)
+        return Data(try crop.encoded(as: .jpeg, quality: 85)).base64EncodedString()
     }
 }
 
