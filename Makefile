@@ -5,7 +5,7 @@ LIKENESS := .build/release/likeness
 SAMPLES := models/samples
 LFW := ../shared/data/lfw
 
-.PHONY: bootstrap run test bench parity eval format
+.PHONY: bootstrap run test bench parity eval calibrate format
 
 bootstrap:
 	@scripts/bootstrap
@@ -36,12 +36,16 @@ bench: bootstrap
 ## Embedding parity with the reference recipe on 200 LFW images.
 parity: bootstrap
 	@scripts/parity
-	@scripts/report-check
 
 ## Accuracy on both LFW development files.
 eval: bootstrap
-	$(LIKENESS) eval --pairs $(LFW)/pairsDevTest.csv --root $(LFW)/images --select centered
-	$(LIKENESS) eval --pairs $(LFW)/pairsDevTrain.csv --root $(LFW)/images --select centered
+	@mkdir -p out
+	$(LIKENESS) eval --pairs $(LFW)/pairsDevTest.csv --root $(LFW)/images --select centered --all-pairs --report out/devtest-report.html
+	$(LIKENESS) eval --pairs $(LFW)/pairsDevTrain.csv --root $(LFW)/images --select centered --all-pairs --report out/devtrain-report.html
+
+## Recalibrate the shipped thresholds on the LFW training file (all pairs of its images).
+calibrate: bootstrap
+	$(LIKENESS) calibrate --pairs $(LFW)/pairsDevTrain.csv --root $(LFW)/images --select centered --output packs/insightface-mbf/calibration.json
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

@@ -9,7 +9,7 @@ struct Likeness: AsyncParsableCommand {
         abstract: "Self-hosted face verification: detect, compare and evaluate faces.",
         subcommands: [
             DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
-            CalibrateCommand.self, QualityCommand.self, BenchCommand.self,
+            CalibrateCommand.self, QualityCommand.self, TrackCommand.self, BenchCommand.self,
         ]
     )
 

@@ -100,6 +100,17 @@ lkv_status lkv_image_adjust(const lkv_image *image, double gain, double bias, lk
 /// Copies the rectangle [x, x+width) x [y, y+height) (clipped to the image).
 lkv_status lkv_image_crop(const lkv_image *image, int x, int y, int width, int height, lkv_image **out);
 
+/// A video file opened for sequential decoding.
+typedef struct lkv_video lkv_video;
+
+/// Opens a video file (OpenCV 4.6 decodes video from files only, not from memory).
+lkv_status lkv_video_open(const char *path, lkv_video **out, char *error, size_t error_capacity);
+void lkv_video_free(lkv_video *video);
+/// Frames per second and frame count as the container reports them (0 when unknown).
+void lkv_video_properties(const lkv_video *video, double *fps, int *frame_count, int *width, int *height);
+/// Decodes the next frame; `*out` is NULL at the end of the stream.
+lkv_status lkv_video_next(lkv_video *video, lkv_image **out, double *timestamp_ms);
+
 /// Sets the number of threads OpenCV uses inside one call (process-wide).
 void lkv_set_num_threads(int threads);
 int lkv_get_num_threads(void);
