@@ -52,6 +52,30 @@ struct VideoPoseTests {
         }
     }
 
+    @Test("a face is found in every sampled frame of every clip, including faces that fill the frame")
+    func everyFrameHasAFace() async throws {
+        try Fixtures.requireSharedData()
+        let analyzer = try Fixtures.analyzer()
+        let clips = try FileManager.default.contentsOfDirectory(
+            atPath: Fixtures.sharedData.appendingPathComponent("video").path
+        )
+        .filter { $0.hasSuffix(".mp4") }.sorted()
+        #expect(clips.count >= 10)
+        var sampled = 0
+        for clip in clips {
+            let reader = try VideoReader(path: Fixtures.sharedData.appendingPathComponent("video/\(clip)").path)
+            var next = 0.0
+            while let (image, ms) = try reader.next() {
+                guard ms >= next else { continue }
+                next += 1000
+                sampled += 1
+                let faces = try await analyzer.detect(in: image)
+                #expect(!faces.isEmpty, "\(clip) @ \(ms) ms: no face")
+            }
+        }
+        #expect(sampled > 100)
+    }
+
     @Test("a file that is not a video is refused with image_unreadable")
     func notAVideo() throws {
         let error = #expect(throws: FaceKitError.self) {

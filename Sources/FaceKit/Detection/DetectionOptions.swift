@@ -3,7 +3,8 @@ public struct DetectionOptions: Sendable, Equatable {
     /// The detector's square input size.
     public enum InputSize: Sendable, Equatable {
         /// The smallest size the model pack provides that holds the image's long side without
-        /// shrinking it, or the largest size for bigger images.
+        /// shrinking it (the largest size for bigger images), together with the pack's smallest
+        /// size, which finds faces that fill the frame.
         case automatic
         /// A fixed input size, which must be one the model pack provides.
         case fixed(Int)

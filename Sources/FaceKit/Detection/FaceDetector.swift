@@ -3,18 +3,24 @@ import Foundation
 
 /// SCRFD detection on one worker's networks.
 enum FaceDetector {
-    /// The input size used for an image under `policy`.
-    static func inputSize(for image: Image, policy: DetectionOptions.InputSize, available: [Int]) throws -> Int {
+    /// The input sizes used for an image under `policy`.
+    ///
+    /// Automatic: the smallest size that holds the image's long side without shrinking it (or
+    /// the largest size), plus the smallest size when that differs. SCRFD-500M misses faces
+    /// larger than about 250 px at its input, so a selfie whose face fills a 512-px frame is
+    /// found at 320, while small faces in the same image are found at the larger size.
+    static func inputSizes(for image: Image, policy: DetectionOptions.InputSize, available: [Int]) throws -> [Int] {
         switch policy {
         case .fixed(let size):
             guard available.contains(size) else {
                 throw FaceKitError(
                     .invalidArgument, "detector input size \(size) is not in the model pack (\(available))")
             }
-            return size
+            return [size]
         case .automatic:
             let longSide = max(image.width, image.height)
-            return available.first { $0 >= longSide } ?? available.last!
+            let primary = available.first { $0 >= longSide } ?? available.last!
+            return primary == available[0] ? [primary] : [primary, available[0]]
         }
     }
 
@@ -22,8 +28,21 @@ enum FaceDetector {
     static func detect(in image: Image, options: DetectionOptions, networks: inout NetworkSet) throws -> [DetectedFace]
     {
         try options.validate()
+        var candidates: [DetectedFace] = []
+        for size in try inputSizes(for: image, policy: options.inputSize, available: networks.pack.detector.sizes) {
+            candidates += try detect(in: image, size: size, threshold: options.scoreThreshold, networks: &networks)
+        }
+        return NonMaximumSuppression.apply(candidates, iouThreshold: options.nmsThreshold)
+            .map { $0.clipped(width: image.width, height: image.height) }
+            .filter { min($0.box.width, $0.box.height) >= options.minFaceSize }
+            .sorted { $0.box.area > $1.box.area }
+    }
+
+    /// Candidates above `threshold` at one input size, before NMS.
+    static func detect(in image: Image, size: Int, threshold: Double, networks: inout NetworkSet) throws
+        -> [DetectedFace]
+    {
         let spec = networks.pack.detector
-        let size = try inputSize(for: image, policy: options.inputSize, available: spec.sizes)
         let network = try networks.detector(size: size)
 
         var blob = [Float](repeating: 0, count: 3 * size * size)
@@ -46,13 +65,8 @@ enum FaceDetector {
                 stride: stride, scores: tensors[3 * index], boxes: tensors[3 * index + 1],
                 keypoints: tensors[3 * index + 2])
         }
-        let candidates = SCRFDDecoder.decode(
-            outputs, inputSize: size, anchorsPerCell: spec.anchorsPerCell, threshold: options.scoreThreshold,
-            scale: scale)
-        return NonMaximumSuppression.apply(candidates, iouThreshold: options.nmsThreshold)
-            .map { $0.clipped(width: image.width, height: image.height) }
-            .filter { min($0.box.width, $0.box.height) >= options.minFaceSize }
-            .sorted { $0.box.area > $1.box.area }
+        return SCRFDDecoder.decode(
+            outputs, inputSize: size, anchorsPerCell: spec.anchorsPerCell, threshold: threshold, scale: scale)
     }
 }
 

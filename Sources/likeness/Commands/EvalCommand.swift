@@ -54,6 +54,8 @@ struct EvalCommand: AsyncParsableCommand {
         var misclassified: [Misclassified]
         /// The calibrated operating points measured on all pairs (with --all-pairs).
         var calibrationCheck: [ThresholdCalibration.HeldOutResult]?
+        /// The calibrated operating points measured on the listed pairs.
+        var calibrationCheckListed: [ThresholdCalibration.HeldOutResult]?
 
         enum CodingKeys: String, CodingKey {
             case pairs, images, seconds, configuration, misclassified
@@ -65,6 +67,7 @@ struct EvalCommand: AsyncParsableCommand {
             case tenFoldAccuracy = "ten_fold_accuracy"
             case tenFoldStd = "ten_fold_std"
             case calibrationCheck = "calibration_check"
+            case calibrationCheckListed = "calibration_check_listed"
             case tarAtFmr = "tar_at_fmr"
             case thresholdAtFmr = "threshold_at_fmr"
         }
@@ -105,6 +108,10 @@ struct EvalCommand: AsyncParsableCommand {
                 thresholds[fmr.formatted()] = point.threshold
             }
         }
+        let listed = ScoreSet(
+            genuine: scored.filter(\.isSamePerson).map { Float($0.similarity) },
+            impostor: scored.filter { !$0.isSamePerson }.map { Float($0.similarity) })
+        let listedCheck = analyzer.pack.calibration?.check(on: listed)
         var check: [ThresholdCalibration.HeldOutResult]?
         let allPairScores = allPairs ? batch.allPairScores() : nil
         if let allPairScores {
@@ -124,11 +131,8 @@ struct EvalCommand: AsyncParsableCommand {
             misclassified: zip(list.entries, scored).filter { ($1.similarity >= best.threshold) != $1.isSamePerson }.map
             {
                 Misclassified(first: $0.first, second: $0.second, same: $0.isSamePerson, similarity: $1.similarity)
-            }, calibrationCheck: check)
+            }, calibrationCheck: check, calibrationCheckListed: listedCheck)
         if let path = self.report, let reportProfile {
-            let listed = ScoreSet(
-                genuine: scored.filter(\.isSamePerson).map { Float($0.similarity) },
-                impostor: scored.filter { !$0.isSamePerson }.map { Float($0.similarity) })
             let html = try await EvalReport(
                 title: "Likeness evaluation: \((pairs as NSString).lastPathComponent)",
                 settings: report.configuration.merging(["model_pack": analyzer.pack.id]) { a, _ in a },
@@ -189,10 +193,11 @@ struct EvalCommand: AsyncParsableCommand {
             "images with no face: \(noFace.count)\(noFace.isEmpty ? "" : " (" + noFace.prefix(5).joined(separator: ", ") + (noFace.count > 5 ? ", …" : "") + ")")"
         )
         if !failed.isEmpty { print("images that failed: \(failed.count)") }
-        if let check {
-            print("calibrated operating points on all pairs of these images:")
+        for (title, rows) in [("the listed pairs", listedCheck), ("all pairs of these images", check)] {
+            guard let rows else { continue }
+            print("calibrated operating points on \(title):")
             print("  nominal FMR  threshold  impostor pairs  false matches  measured FMR  FNMR")
-            for row in check {
+            for row in rows {
                 print(
                     String(
                         format: "  %@  %9.4f  %14d  %13d  %12.2e  %.4f",
