@@ -5,18 +5,6 @@ import Testing
 /// Damaged files must give a typed error or a picture — never a crash, a hang or an untyped error.
 @Suite("Decoder robustness")
 struct DecoderRobustnessTests {
-    /// A small deterministic generator so a failure can be reproduced from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let expectedCodes: Set<FaceKitError.Code> = [
         .imageUnreadable, .unsupportedFormat, .imageTooLarge, .imageTooSmall,
     ]
@@ -26,7 +14,7 @@ struct DecoderRobustnessTests {
         var pixels: [UInt8] = []
         for y in 0..<40 { for x in 0..<48 { pixels += [UInt8(x * 5), UInt8(y * 6), UInt8((x * y) & 0xFF)] } }
         let original = try Image(bgr: pixels, width: 48, height: 40).encoded(as: format, quality: 80)
-        var random = SplitMix(state: UInt64(original.count))
+        var random = SplitMix64(seed: UInt64(original.count))  // reproducible from the seed
         var decoded = 0
         var rejected = 0
         for round in 0..<150 {
