@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "FaceKit", targets: ["FaceKit"]),
+        .library(name: "Gallery", targets: ["Gallery"]),
         .executable(name: "likeness", targets: ["likeness"]),
     ],
     dependencies: [
@@ -27,6 +28,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "Gallery",
+            dependencies: [
+                "FaceKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "likeness",
             dependencies: [
@@ -36,7 +44,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceKitTests",
-            dependencies: ["FaceKit"]
+            dependencies: ["FaceKit"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "GalleryTests",
+            dependencies: ["Gallery", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],
     swiftLanguageModes: [.v6],
