@@ -29,9 +29,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CLikenessIndex",
+            cxxSettings: [.unsafeFlags(["-I/usr/lib/llvm-14/lib/clang/14.0.6/include", "-O2", "-fopenmp"])],
+            linkerSettings: [
+                .linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"),
+                .linkedLibrary("stdc++"),
+            ]
+        ),
+        .target(
             name: "Gallery",
             dependencies: [
                 "FaceKit",
+                "CLikenessIndex",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -4,12 +4,15 @@ public enum GalleryError: Error, Equatable, Sendable {
     case invalidKey(String)
     /// Stored data failed authentication.
     case tampered(String)
+    /// The search index refused an operation.
+    case index(String)
 
     /// A stable machine-readable code.
     public var code: String {
         switch self {
         case .invalidKey: "invalid_key"
         case .tampered: "data_tampered"
+        case .index: "index_error"
         }
     }
 }
