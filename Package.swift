@@ -48,6 +48,7 @@ let package = Package(
             name: "likeness",
             dependencies: [
                 "FaceKit",
+                "Gallery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,6 +5,14 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Benchmarks: the face pipeline (default) and 1:N search.",
+        subcommands: [PipelineBenchCommand.self, SearchBenchCommand.self],
+        defaultSubcommand: PipelineBenchCommand.self)
+}
+
+struct PipelineBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
         abstract: "Time the pipeline per stage over a folder of images.",
         discussion: "Like the reference bench.py: one untimed warm-up pass, then a timed pass over the same images.")
 

@@ -133,7 +133,7 @@ struct EvalCommand: AsyncParsableCommand {
                 Misclassified(first: $0.first, second: $0.second, same: $0.isSamePerson, similarity: $1.similarity)
             }, calibrationCheck: check, calibrationCheckListed: listedCheck)
         if let path = self.report, let reportProfile {
-            let html = try await EvalReport(
+            let html = EvalReport(
                 title: "Likeness evaluation: \((pairs as NSString).lastPathComponent)",
                 settings: report.configuration.merging(["model_pack": analyzer.pack.id]) { a, _ in a },
                 scores: allPairScores ?? listed,
