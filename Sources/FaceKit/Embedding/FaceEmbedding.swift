@@ -24,7 +24,8 @@ public struct FaceEmbedding: Sendable, Hashable, Codable {
         return Double(dot(a, b) / (na * nb))
     }
 
-    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+    /// The inner product of two equal-length vectors (SIMD).
+    public static func dot(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count, "vectors must have the same dimension")
         var sum = SIMD8<Float>()
         var i = 0

@@ -29,9 +29,7 @@ public struct TenantTransform: Sendable {
     public func apply(_ vector: [Float]) -> [Float] {
         precondition(vector.count == dimension, "template dimension mismatch")
         return (0..<dimension).map { row in
-            Array(matrix[(row * dimension)..<((row + 1) * dimension)]).withUnsafeBufferPointer { r in
-                vector.withUnsafeBufferPointer { v in dot(r, v) }
-            }
+            FaceEmbedding.dot(Array(matrix[(row * dimension)..<((row + 1) * dimension)]), vector)
         }
     }
 
@@ -51,21 +49,6 @@ public struct TenantTransform: Sendable {
     /// transient rotated copy: R_new·R_oldᵀ·t.
     public func reprotect(_ vector: [Float], from old: TenantTransform) -> [Float] {
         apply(old.unapply(vector))
-    }
-
-    private func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Float {
-        var sum = SIMD8<Float>()
-        var i = 0
-        while i + 8 <= a.count {
-            sum += SIMD8(a[i..<i + 8]) * SIMD8(b[i..<i + 8])
-            i += 8
-        }
-        var total = sum.sum()
-        while i < a.count {
-            total += a[i] * b[i]
-            i += 1
-        }
-        return total
     }
 
     /// Gaussian matrix from a seeded generator, orthonormalised by modified Gram–Schmidt
