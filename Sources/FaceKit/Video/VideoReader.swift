@@ -37,13 +37,22 @@ public final class VideoReader {
         lkv_video_free(handle)
     }
 
+    private var framesRead = 0
+
     /// The next frame and its time in milliseconds, or nil at the end.
+    ///
+    /// When the container gives no usable timestamp, the time is the frame's index over the
+    /// frame rate (30 fps when that is unknown too).
     public func next() throws -> (image: Image, milliseconds: Double)? {
         var out: OpaquePointer?
         var timestamp = 0.0
         let status = lkv_video_next(handle, &out, &timestamp)
         guard status == LKV_OK else { throw FaceKitError(.imageUnreadable, "a video frame could not be decoded") }
         guard let out else { return nil }
+        defer { framesRead += 1 }
+        if !timestamp.isFinite || timestamp < 0 {
+            timestamp = Double(framesRead) * 1000 / (framesPerSecond > 0 ? framesPerSecond : 30)
+        }
         return (Image(owning: out), timestamp)
     }
 }

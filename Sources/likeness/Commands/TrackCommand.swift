@@ -45,7 +45,9 @@ struct TrackCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var nextSample = 0.0
+        var decoded = 0
         while let (frame, ms) = try reader.next() {
+            decoded += 1
             guard ms + 0.5 >= nextSample else { continue }
             nextSample += 1000 / rate
             let faces = try await analyzer.detect(in: frame, options: pipeline.detection)
@@ -71,5 +73,6 @@ struct TrackCommand: AsyncParsableCommand {
                 print(String(format: "%7.0f ms  %d faces", ms, record.faces))
             }
         }
+        guard decoded > 0 else { throw FaceKitError(.imageUnreadable, "\(video) has no decodable video frames") }
     }
 }
