@@ -125,15 +125,15 @@ public struct ThresholdCalibration: Sendable, Codable, Equatable {
     }
 }
 
-/// A small, fast, reproducible generator for bootstrap resampling.
-struct SplitMix64: RandomNumberGenerator {
+/// A small, fast, reproducible generator (SplitMix64) for resampling and synthetic data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -142,7 +142,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// A uniform double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
     /// A Binomial(trials, probability) draw: exact by counting for small means, normal
     /// approximation (continuity-corrected) once the mean and its complement both exceed 50.

@@ -17,19 +17,9 @@ struct FindCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Option(help: "Decide at this false-match rate, one the model pack is calibrated for (default: 1e-4).")
-    var fmr: Double?
-
-    @Option(help: "Decide at this raw cosine similarity instead of a calibrated FMR.")
-    var threshold: Double?
+    @OptionGroup var decision: DecisionOptions
 
     @OptionGroup var pipeline: PipelineOptions
-
-    func validate() throws {
-        if let threshold, !(-1...1).contains(threshold) { throw ValidationError("--threshold must be in -1...1") }
-        if let fmr, !(fmr > 0 && fmr < 1) { throw ValidationError("--fmr must be in (0, 1)") }
-        if fmr != nil && threshold != nil { throw ValidationError("give --fmr or --threshold, not both") }
-    }
 
     struct Candidate: Encodable {
         var face: FaceReport
@@ -54,8 +44,8 @@ struct FindCommand: AsyncParsableCommand {
         let faces = try await analyzer.detect(in: photoImage_, options: pipeline.detection)
         guard !faces.isEmpty else { throw FaceKitError(.noFace, "no face was found in \(photo)") }
         let embeddings = try await analyzer.embed(faces, in: photoImage_, options: pipeline.embedding)
-        let decision = try analyzer.pack.decisionThreshold(threshold: threshold, fmr: fmr)
-        let limit = decision.threshold
+        let operatingPoint = try analyzer.pack.decisionThreshold(threshold: decision.threshold, fmr: decision.fmr)
+        let limit = operatingPoint.threshold
         let candidates = zip(faces, embeddings).map { face, embedding in
             let similarity = reference.embedding.similarity(to: embedding)
             return Candidate(
@@ -64,11 +54,13 @@ struct FindCommand: AsyncParsableCommand {
         }.sorted { $0.similarity > $1.similarity }
         if json {
             try printJSON(
-                Report(threshold: limit, fmr: decision.fmr, probe: FaceReport(reference.face), candidates: candidates))
+                Report(
+                    threshold: limit, fmr: operatingPoint.fmr, probe: FaceReport(reference.face), candidates: candidates
+                ))
         } else {
             let matches = candidates.filter(\.match)
             print(
-                "\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit))\(decision.fmr.map { " at FMR \($0)" } ?? ""))"
+                "\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit))\(operatingPoint.fmr.map { " at FMR \($0)" } ?? ""))"
             )
             for candidate in candidates.prefix(max(3, matches.count)) {
                 let b = candidate.face.box

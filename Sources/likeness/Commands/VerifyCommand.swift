@@ -17,11 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Option(help: "Decide at this false-match rate, one the model pack is calibrated for (default: 1e-4).")
-    var fmr: Double?
-
-    @Option(help: "Decide at this raw cosine similarity instead of a calibrated FMR.")
-    var threshold: Double?
+    @OptionGroup var decision: DecisionOptions
 
     @Flag(help: "Fail with multiple_faces when an image holds more than one large face.")
     var strict = false
@@ -40,12 +36,6 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var qualityOptions: QualityOptions
     @OptionGroup var pipeline: PipelineOptions
-
-    func validate() throws {
-        if let threshold, !(-1...1).contains(threshold) { throw ValidationError("--threshold must be in -1...1") }
-        if let fmr, !(fmr > 0 && fmr < 1) { throw ValidationError("--fmr must be in (0, 1)") }
-        if fmr != nil && threshold != nil { throw ValidationError("give --fmr or --threshold, not both") }
-    }
 
     struct Report: Encodable {
         var similarity: Double
@@ -69,7 +59,8 @@ struct VerifyCommand: AsyncParsableCommand {
         async let a = pipeline.load(first, with: analyzer)
         async let b = pipeline.load(second, with: analyzer)
         let options = VerificationOptions(
-            threshold: threshold, fmr: fmr, selection: pipeline.select, strict: strict, detection: pipeline.detection,
+            threshold: decision.threshold, fmr: decision.fmr, selection: pipeline.select, strict: strict,
+            detection: pipeline.detection,
             embedding: pipeline.embedding, firstIsDocument: document,
             selfieProfile: noQuality ? nil : try qualityOptions.profile(named: selfieProfile),
             documentProfile: try qualityOptions.profile(named: documentProfile))
