@@ -42,6 +42,9 @@ public struct ExactIndex: Sendable {
 
     public func contains(id: Int64) -> Bool { positions[id] != nil }
 
+    /// Every id and its vector (row-major, in the same order).
+    public var contents: (ids: [Int64], vectors: [Float]) { (ids, vectors) }
+
     /// The k most similar templates, best first.
     public func search(_ query: [Float], k: Int) -> [SearchHit] {
         precondition(query.count == dimension, "query dimension mismatch")

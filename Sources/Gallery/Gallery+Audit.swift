@@ -1,0 +1,35 @@
+import Foundation
+
+extension Gallery {
+    /// Checks the whole audit chain and names every break.
+    public func verifyAudit() async throws -> AuditVerification {
+        var events: [AuditEvent] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.auditEvents(tenant: nil, afterSequence: after, limit: 10_000)
+            events.append(contentsOf: page)
+            guard let last = page.last else { break }
+            after = last.sequence
+        }
+        return AuditVerification.check(events, signer: signer)
+    }
+
+    /// Events in order after `afterSequence`; all tenants' when `tenant` is nil.
+    public func auditEvents(tenant: String?, afterSequence: Int64 = 0, limit: Int = 1_000) async throws
+        -> [AuditEvent]
+    {
+        try await store.auditEvents(tenant: tenant, afterSequence: afterSequence, limit: max(1, min(limit, 10_000)))
+    }
+
+    /// Whether a tenant's index holds exactly the templates its store holds for a pack.
+    public func indexMatchesStore(tenant: String, pack: String) async throws -> (store: Int, index: Int, matches: Bool) {
+        let keys = try await keys(for: tenant, create: true)
+        let index = try await index(for: keys, pack: pack)
+        let stored = Set(try await store.templates(tenantID: keys.tenant.id, pack: pack).map(\.id))
+        let indexed = Set(index.owners.keys)
+        return (stored.count, indexed.count, stored == indexed)
+    }
+
+    /// Drops the in-memory indexes so the next use rebuilds them from the store.
+    public func dropIndexes() { indexes.removeAll() }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+extension Gallery {
+    /// The purpose enrolment consent covers unless another is named.
+    public static let defaultPurpose = "identity_verification"
+
+    /// Adds faces to a subject after checking consent and searching for the same face under
+    /// other subjects; a duplicate is never merged silently.
+    public func enroll(_ request: EnrollmentRequest) async throws -> EnrollmentResult {
+        guard !request.samples.isEmpty, request.samples.count <= 100 else {
+            throw GalleryError(.invalidArgument, "enrol 1 to 100 faces at a time")
+        }
+        try Gallery.validate(name: request.subject, what: "subject")
+        for sample in request.samples { try checkDimension(sample.vector) }
+        let keys = try await keys(for: request.tenant, create: true)
+        let existing = try await store.subject(tenantID: keys.tenant.id, externalID: request.subject)
+        if configuration.requireConsent {
+            var consents: [Consent] = []
+            if let existing { consents = try await store.consents(subjectID: existing.id) }
+            guard existing?.erasedAt == nil, consents.contains(where: { $0.isActive && $0.purpose == request.purpose })
+            else {
+                throw GalleryError(
+                    .consentRequired,
+                    "subject \(request.subject) has no active consent for \(request.purpose); record it first")
+            }
+        }
+        let index = try await index(for: keys, pack: request.pack)
+        let protected = request.samples.map { keys.transform.apply($0.vector) }
+        let duplicates = try findDuplicates(
+            of: protected, in: index, excluding: request.subject, threshold: request.duplicateThreshold)
+        var details: [String: AuditValue] = [
+            "pack": .string(request.pack), "faces": .int(request.samples.count),
+            "duplicate_threshold": .double(request.duplicateThreshold), "policy": .string(request.policy.rawValue),
+        ]
+        if !duplicates.isEmpty { details["duplicates"] = .strings(duplicates.map(\.subject)) }
+        if !duplicates.isEmpty && request.policy == .reject {
+            _ = try await store.appendAudit(
+                AuditDraft(
+                    tenant: request.tenant, actor: configuration.actor, action: "enroll.rejected",
+                    subject: request.subject, details: details), signer: signer)
+            return EnrollmentResult(
+                status: .possibleDuplicate, subject: request.subject, templateIDs: [], duplicates: duplicates)
+        }
+        let subject = try await store.ensureSubject(
+            tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata)
+        let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: subject.id, pack: request.pack)
+        let sealed = try zip(protected, request.samples).map { vector, sample in
+            NewTemplate(
+                pack: request.pack, sealed: try keys.cipher.seal(vector, context: context), quality: sample.quality)
+        }
+        details["flagged"] = .bool(!duplicates.isEmpty)
+        let stored = try await store.addTemplates(
+            sealed, subjectID: subject.id,
+            audit: AuditDraft(
+                tenant: request.tenant, actor: configuration.actor, action: "enroll", subject: request.subject,
+                details: details), signer: signer)
+        try index.add(
+            ids: stored.map(\.id),
+            owners: Array(repeating: .init(subjectID: subject.id, externalID: subject.externalID), count: stored.count),
+            vectors: protected.flatMap { $0 })
+        return EnrollmentResult(
+            status: duplicates.isEmpty ? .enrolled : .flagged, subject: request.subject,
+            templateIDs: stored.map(\.id), duplicates: duplicates)
+    }
+
+    /// Other subjects that any of the (protected) vectors matches at `threshold`, best first.
+    func findDuplicates(of vectors: [[Float]], in index: TemplateIndex, excluding subject: String, threshold: Double)
+        throws -> [DuplicateFinding]
+    {
+        var best: [String: Float] = [:]
+        for vector in vectors {
+            for hit in try index.search(vector, k: 10) where Double(hit.similarity) >= threshold {
+                guard let owner = index.owners[hit.id], owner.externalID != subject else { continue }
+                best[owner.externalID] = max(best[owner.externalID] ?? -1, hit.similarity)
+            }
+        }
+        return best.map { DuplicateFinding(subject: $0.key, similarity: Gallery.rounded($0.value)) }
+            .sorted { $0.similarity > $1.similarity }
+    }
+
+    static func rounded(_ value: Float) -> Double { (Double(value) * 10_000).rounded() / 10_000 }
+}

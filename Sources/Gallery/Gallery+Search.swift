@@ -1,0 +1,90 @@
+import FaceKit
+import Foundation
+
+/// One subject found by a 1:N search.
+public struct Candidate: Sendable, Equatable, Codable {
+    public var subject: String
+    /// The best similarity among the subject's templates.
+    public var similarity: Double
+    /// Whether the similarity reaches the decision threshold.
+    public var match: Bool
+}
+
+/// The result of verifying a probe against one subject's templates.
+public struct SubjectVerification: Sendable, Equatable, Codable {
+    public var subject: String
+    /// The fused score: the mean of the two best template similarities (the best, with one).
+    public var similarity: Double
+    /// Every template's similarity, best first.
+    public var scores: [Double]
+    public var match: Bool
+}
+
+extension Gallery {
+    /// The subjects most like the probe, best first, at most `k`, each with its decision.
+    public func search(tenant: String, pack: String, vector: [Float], k: Int, threshold: Double) async throws
+        -> [Candidate]
+    {
+        guard (1...100).contains(k) else { throw GalleryError(.invalidArgument, "top k must be in 1...100") }
+        try checkDimension(vector)
+        let keys = try await keys(for: tenant, create: true)
+        let index = try await index(for: keys, pack: pack)
+        let hits = try index.search(keys.transform.apply(vector), k: min(max(k * 4, 20), 400))
+        var seen = Set<String>()
+        var candidates: [Candidate] = []
+        for hit in hits {
+            guard let owner = index.owners[hit.id], seen.insert(owner.externalID).inserted else { continue }
+            candidates.append(
+                Candidate(
+                    subject: owner.externalID, similarity: Gallery.rounded(hit.similarity),
+                    match: Double(hit.similarity) >= threshold))
+            if candidates.count == k { break }
+        }
+        let matches = candidates.filter(\.match)
+        _ = try await store.appendAudit(
+            AuditDraft(
+                tenant: tenant, actor: configuration.actor, action: "search",
+                details: [
+                    "pack": .string(pack), "k": .int(k), "threshold": .double(threshold),
+                    "matches": .strings(matches.map(\.subject)),
+                ]), signer: signer)
+        return candidates
+    }
+
+    /// 1:1 against every template of a claimed subject, for face sign-in.
+    ///
+    /// Fusion: the mean of the two best similarities, or the only one. Taking the best alone
+    /// would let each extra template add its own chance of a false match; the mean of two needs
+    /// two templates to agree, so the false-match rate stays at or below the single-template
+    /// rate the threshold was calibrated for.
+    public func verify(tenant: String, subject: String, pack: String, vector: [Float], threshold: Double)
+        async throws -> SubjectVerification
+    {
+        try checkDimension(vector)
+        let keys = try await keys(for: tenant, create: true)
+        guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
+            record.erasedAt == nil
+        else { throw GalleryError(.notFound, "no subject \(subject)") }
+        let templates = try await store.templates(subjectID: record.id).filter { $0.pack == pack }
+        guard !templates.isEmpty else {
+            throw GalleryError(.notFound, "subject \(subject) has no templates for model pack \(pack)")
+        }
+        let probe = keys.transform.apply(vector)
+        let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: record.id, pack: pack)
+        let scores = try templates.map { template in
+            FaceEmbedding.dot(probe, try keys.cipher.open(template.sealed, context: context))
+        }.sorted(by: >)
+        let fused = scores.count == 1 ? scores[0] : (scores[0] + scores[1]) / 2
+        let result = SubjectVerification(
+            subject: subject, similarity: Gallery.rounded(fused), scores: scores.map(Gallery.rounded),
+            match: Double(fused) >= threshold)
+        _ = try await store.appendAudit(
+            AuditDraft(
+                tenant: tenant, actor: configuration.actor, action: "verify", subject: subject,
+                details: [
+                    "pack": .string(pack), "threshold": .double(threshold), "match": .bool(result.match),
+                    "similarity": .double(result.similarity),
+                ]), signer: signer)
+        return result
+    }
+}

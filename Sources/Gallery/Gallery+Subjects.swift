@@ -1,0 +1,104 @@
+import Crypto
+import Foundation
+
+/// What the gallery holds about one subject, without any biometric data.
+public struct SubjectDetails: Sendable, Equatable {
+    public struct TemplateSummary: Sendable, Equatable, Codable {
+        public var id: Int64
+        public var pack: String
+        public var quality: Double?
+        public var createdAt: Date
+    }
+    public var subject: Subject
+    public var templates: [TemplateSummary]
+    public var consents: [Consent]
+}
+
+/// What an erasure removed.
+public struct ErasureReceipt: Sendable, Equatable, Codable {
+    public var subject: String
+    public var templatesDeleted: Int
+    /// Whether the database files were rewritten so the deleted bytes are gone from disk too.
+    public var compacted: Bool
+}
+
+extension Gallery {
+    /// Subjects of a tenant in creation order, after the given internal id.
+    public func subjects(tenant: String, afterID: Int64 = 0, limit: Int = 100) async throws -> [Subject] {
+        let keys = try await keys(for: tenant, create: true)
+        return try await store.subjects(tenantID: keys.tenant.id, afterID: afterID, limit: max(1, min(limit, 10_000)))
+    }
+
+    public func details(tenant: String, subject: String) async throws -> SubjectDetails {
+        let keys = try await keys(for: tenant, create: true)
+        guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject) else {
+            throw GalleryError(.notFound, "no subject \(subject)")
+        }
+        let templates = try await store.templates(subjectID: record.id).map {
+            SubjectDetails.TemplateSummary(id: $0.id, pack: $0.pack, quality: $0.quality, createdAt: $0.createdAt)
+        }
+        return SubjectDetails(
+            subject: record, templates: templates, consents: try await store.consents(subjectID: record.id))
+    }
+
+    /// Erases a subject: its templates leave the store and every index, its consents are
+    /// revoked, and an audit event without biometric data records it. With `compact`, the
+    /// database is checkpointed and vacuumed so no deleted byte stays in the files.
+    public func erase(tenant: String, subject: String, reason: String = "request", compact: Bool = true)
+        async throws -> ErasureReceipt
+    {
+        let keys = try await keys(for: tenant, create: true)
+        guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
+            record.erasedAt == nil
+        else { throw GalleryError(.notFound, "no subject \(subject)") }
+        let removed = try await store.eraseSubject(
+            record.id,
+            audit: AuditDraft(
+                tenant: tenant, actor: configuration.actor, action: "erase", subject: subject,
+                details: ["reason": .string(reason)]), signer: signer)
+        for (key, index) in indexes where key.tenantID == keys.tenant.id {
+            try index.remove(ids: removed)
+        }
+        if compact { try await store.compact() }
+        return ErasureReceipt(subject: subject, templatesDeleted: removed.count, compacted: compact)
+    }
+
+    /// Records a consent, creating the subject if needed.
+    public func grantConsent(
+        tenant: String, subject: String, purpose: String, textVersion: String, text: String, evidence: String?
+    ) async throws -> Consent {
+        try Gallery.validate(name: purpose, what: "purpose")
+        try Gallery.validate(name: textVersion, what: "consent text version")
+        let keys = try await keys(for: tenant, create: true)
+        let record = try await store.ensureSubject(tenantID: keys.tenant.id, externalID: subject, metadata: nil)
+        let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return try await store.grantConsent(
+            NewConsent(purpose: purpose, textVersion: textVersion, textHash: hash, evidence: evidence),
+            subjectID: record.id,
+            audit: AuditDraft(
+                tenant: tenant, actor: configuration.actor, action: "consent.grant", subject: subject,
+                details: ["purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash)]
+            ), signer: signer)
+    }
+
+    /// Revokes a subject's consent for a purpose. When consent is required and none remains
+    /// active, the subject's templates are erased: they may no longer be used.
+    public func revokeConsent(tenant: String, subject: String, purpose: String) async throws -> (
+        revoked: Int, erasure: ErasureReceipt?
+    ) {
+        let keys = try await keys(for: tenant, create: true)
+        guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject) else {
+            throw GalleryError(.notFound, "no subject \(subject)")
+        }
+        let revoked = try await store.revokeConsent(
+            purpose: purpose, subjectID: record.id,
+            audit: AuditDraft(
+                tenant: tenant, actor: configuration.actor, action: "consent.revoke", subject: subject,
+                details: ["purpose": .string(purpose)]), signer: signer)
+        guard configuration.requireConsent, record.erasedAt == nil,
+            try await !store.consents(subjectID: record.id).contains(where: \.isActive)
+        else { return (revoked, nil) }
+        let receipt = try await erase(tenant: tenant, subject: subject, reason: "consent withdrawn")
+        return (revoked, receipt)
+    }
+}

@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+
+/// Everything Likeness stores about people, with its keys and 1:N indexes.
+///
+/// One `Gallery` owns a store, the master key, each tenant's derived keys, and an in-memory
+/// index per tenant and model pack, built from the store on first use and updated on every
+/// add and erase. Vectors handed in are unit embeddings; they are transformed with the
+/// tenant's secret rotation before they are stored or searched, and sealed before storage.
+public actor Gallery {
+    public let store: any GalleryStore
+    public let configuration: GalleryConfiguration
+    var masterKey: MasterKey
+    var wrapper: KeyWrapper
+    let signer: AuditSigner
+    var tenantKeys: [String: TenantKeys] = [:]
+    var indexes: [IndexKey: TemplateIndex] = [:]
+
+    struct IndexKey: Hashable {
+        var tenantID: Int64
+        var pack: String
+    }
+
+    /// The name of the wrapped audit key in the store.
+    static let auditKeyName = "audit"
+
+    /// Opens a gallery on `store`, creating its audit key on first use.
+    public init(store: any GalleryStore, masterKey: MasterKey, configuration: GalleryConfiguration = .init())
+        async throws
+    {
+        self.store = store
+        self.configuration = configuration
+        self.masterKey = masterKey
+        let wrapper = try KeyWrapper(masterKey: masterKey.symmetricKey)
+        self.wrapper = wrapper
+        let fresh = try wrapper.wrap(SymmetricKey(size: .bits256), tenant: Gallery.auditKeyName)
+        let wrapped = try await store.insertSecretIfAbsent(named: Gallery.auditKeyName, wrapped: fresh)
+        let auditKey = try Gallery.unwrapAuditKey(wrapped, masterKey: masterKey)
+        signer = AuditSigner(key: auditKey)
+    }
+
+    /// Opens the SQLite gallery in `directory` (`gallery.sqlite`, `master.key`), creating both
+    /// on first use.
+    public static func open(
+        directory: URL, configuration: GalleryConfiguration = .init(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> Gallery {
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw GalleryError(.storeFailure, "cannot create the data directory \(directory.path): \(error)")
+        }
+        let keyFile = directory.appendingPathComponent("master.key")
+        let store = try SQLiteStore(path: directory.appendingPathComponent("gallery.sqlite").path)
+        try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
+        let masterKey = try MasterKey.load(file: keyFile, environment: environment)
+        return try await Gallery(store: store, masterKey: masterKey, configuration: configuration)
+    }
+
+    static func unwrapAuditKey(_ wrapped: Data, masterKey: MasterKey) throws -> SymmetricKey {
+        do {
+            return try KeyWrapper(masterKey: masterKey.symmetricKey).unwrap(wrapped, tenant: auditKeyName)
+        } catch {
+            let source = masterKey.file?.path ?? MasterKey.environmentVariable
+            throw GalleryError.invalidKey("the master key in \(source) does not open this database")
+        }
+    }
+
+    /// The keys of a tenant, creating the tenant and its data key on first use.
+    func keys(for tenantName: String, create: Bool) async throws -> TenantKeys {
+        if let keys = tenantKeys[tenantName] { return keys }
+        try Gallery.validate(name: tenantName, what: "tenant")
+        var tenant = try await store.tenant(named: tenantName)
+        if tenant == nil {
+            guard create else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
+            let (_, wrapped) = try wrapper.newDataKey(tenant: tenantName)
+            tenant = try await store.insertTenant(named: tenantName, wrappedKey: wrapped)
+        }
+        guard let tenant else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
+        if let keys = tenantKeys[tenantName] { return keys }  // another call finished first
+        let dataKey = try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
+        let keys = try TenantKeys(tenant: tenant, dataKey: dataKey, dimension: configuration.dimension)
+        tenantKeys[tenantName] = keys
+        return keys
+    }
+
+    /// The index of a tenant and pack, built from the store on first use.
+    func index(for keys: TenantKeys, pack: String) async throws -> TemplateIndex {
+        let key = IndexKey(tenantID: keys.tenant.id, pack: pack)
+        if let index = indexes[key] { return index }
+        let templates = try await store.templates(tenantID: keys.tenant.id, pack: pack)
+        var subjects: [Int64: String] = [:]
+        var after: Int64 = 0
+        while true {
+            let page = try await store.subjects(tenantID: keys.tenant.id, afterID: after, limit: 10_000)
+            for subject in page { subjects[subject.id] = subject.externalID }
+            guard let last = page.last else { break }
+            after = last.id
+        }
+        if let index = indexes[key] { return index }
+        let index = TemplateIndex(
+            dimension: configuration.dimension, approximateAbove: configuration.approximateAbove,
+            probes: configuration.probes)
+        var vectors: [Float] = []
+        vectors.reserveCapacity(templates.count * configuration.dimension)
+        var owners: [TemplateIndex.Owner] = []
+        for template in templates {
+            let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: template.subjectID, pack: pack)
+            let vector = try keys.cipher.open(template.sealed, context: context)
+            guard vector.count == configuration.dimension else {
+                throw GalleryError.tampered("template \(template.id) has \(vector.count) dimensions")
+            }
+            vectors.append(contentsOf: vector)
+            owners.append(.init(subjectID: template.subjectID, externalID: subjects[template.subjectID] ?? "?"))
+        }
+        try index.add(ids: templates.map(\.id), owners: owners, vectors: vectors)
+        indexes[key] = index
+        return index
+    }
+
+    static func validate(name: String, what: String) throws {
+        guard !name.isEmpty, name.utf8.count <= 128,
+            name.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) })
+        else {
+            throw GalleryError(
+                .invalidArgument, "a \(what) id must be 1 to 128 bytes of printable text")
+        }
+    }
+
+    func checkDimension(_ vector: [Float]) throws {
+        guard vector.count == configuration.dimension else {
+            throw GalleryError(
+                .invalidArgument,
+                "a template must have \(configuration.dimension) dimensions, not \(vector.count)")
+        }
+        guard vector.allSatisfy(\.isFinite) else {
+            throw GalleryError(.invalidArgument, "a template must be finite")
+        }
+    }
+}
+
+/// How a gallery behaves.
+public struct GalleryConfiguration: Sendable {
+    /// Enrolment needs an active consent for the purpose (default on).
+    public var requireConsent = true
+    /// Templates per tenant and pack above which FAISS IVF-SQ8 replaces exact search.
+    public var approximateAbove = 20_000
+    /// Inverted lists visited per approximate search.
+    public var probes = 32
+    /// Embedding dimension of the model packs in use.
+    public var dimension = 512
+    /// Who is acting, for the audit trail.
+    public var actor = "cli"
+
+    public init() {}
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The in-memory 1:N index of one tenant and model pack, mapping templates to subjects.
+///
+/// Exact SIMD search while the gallery is small; above `approximateAbove` templates, FAISS
+/// IVF-SQ8 (trained on the templates present when it is built). The owner serialises access.
+final class TemplateIndex {
+    /// Who a template belongs to.
+    struct Owner: Sendable, Equatable {
+        var subjectID: Int64
+        var externalID: String
+    }
+
+    private enum Storage {
+        case exact(ExactIndex)
+        case approximate(ApproximateIndex)
+    }
+
+    let dimension: Int
+    let approximateAbove: Int
+    let probes: Int
+    private var storage: Storage
+    private(set) var owners: [Int64: Owner] = [:]
+
+    init(dimension: Int, approximateAbove: Int, probes: Int) {
+        self.dimension = dimension
+        self.approximateAbove = approximateAbove
+        self.probes = probes
+        storage = .exact(ExactIndex(dimension: dimension))
+    }
+
+    var count: Int { owners.count }
+    var isApproximate: Bool {
+        if case .approximate = storage { return true }
+        return false
+    }
+
+    /// Adds templates (row-major vectors); switches to the approximate index when it grows past
+    /// the limit.
+    func add(ids: [Int64], owners newOwners: [Owner], vectors: [Float]) throws {
+        precondition(ids.count == newOwners.count && vectors.count == ids.count * dimension)
+        switch storage {
+        case .exact(var exact):
+            storage = .exact(ExactIndex(dimension: dimension))  // keep a single reference while mutating
+            for (row, id) in ids.enumerated() {
+                exact.add(id: id, vector: Array(vectors[(row * dimension)..<((row + 1) * dimension)]))
+            }
+            if exact.count > approximateAbove {
+                let (allIDs, allVectors) = exact.contents
+                storage = .approximate(try TemplateIndex.buildApproximate(allIDs, allVectors, dimension: dimension))
+            } else {
+                storage = .exact(exact)
+            }
+        case .approximate(let index):
+            try index.add(vectors, ids: ids)
+        }
+        for (id, owner) in zip(ids, newOwners) { owners[id] = owner }
+    }
+
+    func remove(ids: [Int64]) throws {
+        switch storage {
+        case .exact(var exact):
+            storage = .exact(ExactIndex(dimension: dimension))
+            for id in ids { exact.remove(id: id) }
+            storage = .exact(exact)
+        case .approximate(let index):
+            try index.remove(ids: ids)
+        }
+        for id in ids { owners.removeValue(forKey: id) }
+    }
+
+    /// The `k` most similar templates, best first.
+    func search(_ vector: [Float], k: Int) throws -> [SearchHit] {
+        switch storage {
+        case .exact(let exact): return exact.search(vector, k: k)
+        case .approximate(let index): return try index.search(vector, k: k, probes: probes)[0]
+        }
+    }
+
+    static func buildApproximate(_ ids: [Int64], _ vectors: [Float], dimension: Int) throws -> ApproximateIndex {
+        let lists = listCount(for: ids.count)
+        let index = try ApproximateIndex(dimension: dimension, lists: lists)
+        let sample = min(ids.count, lists * 64)
+        try index.train(Array(vectors[0..<(sample * dimension)]))
+        try index.add(vectors, ids: ids)
+        return index
+    }
+
+    /// About 4·√n inverted lists, a power of two.
+    static func listCount(for count: Int) -> Int {
+        max(16, 1 << Int(log2(4 * Double(max(count, 1)).squareRoot()).rounded()))
+    }
+}

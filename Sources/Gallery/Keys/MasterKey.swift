@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+
+/// The key that wraps every other key, read from a file or from the environment.
+///
+/// The file holds the key in base64 and is created on first use with mode 0600; a file that
+/// others can read is refused. `LIKENESS_MASTER_KEY` (base64) takes precedence and is never
+/// written anywhere.
+public struct MasterKey: Sendable {
+    /// The environment variable that can hold the key.
+    public static let environmentVariable = "LIKENESS_MASTER_KEY"
+
+    let bytes: Data
+    /// The file the key came from; nil when it came from the environment.
+    public let file: URL?
+
+    var symmetricKey: SymmetricKey { SymmetricKey(data: bytes) }
+
+    init(bytes: Data, file: URL?) {
+        self.bytes = bytes
+        self.file = file
+    }
+
+    /// The key from the environment, else from `file`, creating the file when it is missing.
+    public static func load(file: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> MasterKey
+    {
+        if let text = environment[environmentVariable] {
+            return MasterKey(bytes: try decode(text, source: environmentVariable), file: nil)
+        }
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: file.path) {
+            try write(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }, to: file, exclusive: true)
+        }
+        let attributes = try manager.attributesOfItem(atPath: file.path)
+        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw GalleryError.invalidKey(
+                "\(file.path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 on it")
+        }
+        guard let data = manager.contents(atPath: file.path) else {
+            throw GalleryError.invalidKey("cannot read \(file.path)")
+        }
+        return MasterKey(bytes: try decode(String(decoding: data, as: UTF8.self), source: file.path), file: file)
+    }
+
+    /// A new random key for the same file (not yet written).
+    func successor() -> MasterKey {
+        MasterKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }, file: file)
+    }
+
+    static func decode(_ text: String, source: String) throws -> Data {
+        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32
+        else { throw GalleryError.invalidKey("\(source) must hold a 256-bit key in base64") }
+        return data
+    }
+
+    /// Writes a key file with mode 0600 from the start (never briefly readable by others).
+    static func write(_ bytes: Data, to file: URL, exclusive: Bool) throws {
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let flags = O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC)
+        let descriptor = open(file.path, flags, 0o600)
+        guard descriptor >= 0 else { throw GalleryError.invalidKey("cannot create \(file.path): errno \(errno)") }
+        defer { close(descriptor) }
+        let text = Data((bytes.base64EncodedString() + "\n").utf8)
+        let written = text.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == text.count, fsync(descriptor) == 0 else {
+            throw GalleryError.invalidKey("cannot write \(file.path): errno \(errno)")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// A person as a tenant knows them, by the tenant's own identifier.
+public struct Subject: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var tenantID: Int64
+    /// The tenant's identifier for the person, unique within the tenant.
+    public var externalID: String
+    /// Free JSON the tenant attached; never biometric.
+    public var metadata: String?
+    public var createdAt: Date
+    /// Set when the subject was erased; its templates are gone from then on.
+    public var erasedAt: Date?
+
+    public init(
+        id: Int64, tenantID: Int64, externalID: String, metadata: String?, createdAt: Date, erasedAt: Date?
+    ) {
+        self.id = id
+        self.tenantID = tenantID
+        self.externalID = externalID
+        self.metadata = metadata
+        self.createdAt = createdAt
+        self.erasedAt = erasedAt
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema's history. A shipped migration is never edited: changes come as new ones.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE tenant (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE,
+                        wrapped_key BLOB NOT NULL,
+                        key_version INTEGER NOT NULL DEFAULT 1,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE secret (
+                        name TEXT PRIMARY KEY,
+                        wrapped BLOB NOT NULL
+                    );
+                    CREATE TABLE subject (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+                        external_id TEXT NOT NULL,
+                        metadata TEXT,
+                        created_at INTEGER NOT NULL,
+                        erased_at INTEGER,
+                        UNIQUE (tenant_id, external_id)
+                    );
+                    CREATE TABLE template (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        subject_id INTEGER NOT NULL REFERENCES subject(id),
+                        pack TEXT NOT NULL,
+                        sealed BLOB NOT NULL,
+                        quality REAL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX template_by_subject ON template(subject_id);
+                    CREATE TABLE consent (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        subject_id INTEGER NOT NULL REFERENCES subject(id),
+                        purpose TEXT NOT NULL,
+                        text_version TEXT NOT NULL,
+                        text_hash TEXT NOT NULL,
+                        granted_at INTEGER NOT NULL,
+                        revoked_at INTEGER,
+                        evidence TEXT
+                    );
+                    CREATE INDEX consent_by_subject ON consent(subject_id);
+                    CREATE TABLE audit_event (
+                        sequence INTEGER PRIMARY KEY,
+                        time_ms INTEGER NOT NULL,
+                        tenant TEXT,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT,
+                        details TEXT NOT NULL,
+                        previous_hash BLOB NOT NULL,
+                        hash BLOB NOT NULL
+                    );
+                    CREATE INDEX audit_event_by_tenant ON audit_event(tenant, sequence);
+                    """)
+        }
+        return migrator
+    }
+}
