@@ -8,8 +8,8 @@ import Foundation
 /// add and erase. Vectors handed in are unit embeddings; they are transformed with the
 /// tenant's secret rotation before they are stored or searched, and sealed before storage.
 public actor Gallery {
-    public let store: any GalleryStore
-    public let configuration: GalleryConfiguration
+    public nonisolated let store: any GalleryStore
+    public nonisolated let configuration: GalleryConfiguration
     var masterKey: MasterKey
     var wrapper: KeyWrapper
     let signer: AuditSigner
@@ -52,7 +52,11 @@ public actor Gallery {
             throw GalleryError(.storeFailure, "cannot create the data directory \(directory.path): \(error)")
         }
         let keyFile = directory.appendingPathComponent("master.key")
-        let store = try SQLiteStore(path: directory.appendingPathComponent("gallery.sqlite").path)
+        let databasePath = directory.appendingPathComponent("gallery.sqlite").path
+        // Created empty with mode 0600 first: SQLite gives its -wal and -shm files the same mode.
+        let descriptor = Foundation.open(databasePath, O_WRONLY | O_CREAT, 0o600)
+        if descriptor >= 0 { close(descriptor) }
+        let store = try SQLiteStore(path: databasePath)
         try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
         let masterKey = try MasterKey.load(file: keyFile, environment: environment)
         return try await Gallery(store: store, masterKey: masterKey, configuration: configuration)

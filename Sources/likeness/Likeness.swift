@@ -6,10 +6,12 @@ import Foundation
 struct Likeness: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness",
-        abstract: "Self-hosted face verification: detect, compare and evaluate faces.",
+        abstract: "Self-hosted face verification: detect, compare and evaluate faces; enrol and search a gallery.",
         subcommands: [
             DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
             CalibrateCommand.self, QualityCommand.self, TrackCommand.self, BenchCommand.self,
+            EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, SubjectsCommand.self, ConsentCommand.self,
+            AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self,
         ]
     )
 

@@ -24,8 +24,9 @@ public struct AuditSigner: Sendable {
             withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { message.append(contentsOf: $0) }
             message.append(bytes)
         }
+        // The sequence is left out on purpose: it orders events, the links chain them, and a
+        // forged event slipped in by renumbering must not make every later event look edited.
         field("likeness-audit-v1")
-        field(String(event.sequence))
         field(String(event.timeMilliseconds))
         field(event.tenant)
         field(event.actor)

@@ -29,41 +29,38 @@ public struct AuditVerification: Sendable, Equatable {
     /// the next event still links to the suspect's stored hash, the suspect is an original whose
     /// content was changed (edited). When the next event links to the event before the suspect,
     /// the suspect was slipped in (inserted). When an event has a good MAC but does not link to
-    /// its predecessor, or its sequence skips, events between them were deleted.
+    /// its predecessor, events between them were deleted. Events cut from the end of the trail
+    /// leave no trace in the chain itself; compare the count with an exported copy for that.
     public static func check(_ events: [AuditEvent], signer: AuditSigner) -> AuditVerification {
         var problems: [Problem] = []
-        var index = 0
         var previous: AuditEvent?
-        while index < events.count {
-            let event = events[index]
+        for (index, event) in events.enumerated() {
             let next = index + 1 < events.count ? events[index + 1] : nil
-            let authentic = signer.mac(for: event) == event.hash
-            if !authentic {
-                if let previous, let next, next.previousHash == previous.hash,
+            if signer.mac(for: event) != event.hash {
+                if let next, next.previousHash == (previous?.hash ?? AuditSigner.genesis),
                     signer.mac(for: next) == next.hash
                 {
                     problems.append(
                         Problem(
                             kind: .inserted, sequence: event.sequence,
                             detail: "not written by Likeness; the chain continues without it"))
-                    index += 1
-                    continue
+                    continue  // the chain goes on from the event before it
                 }
                 problems.append(
-                    Problem(kind: .edited, sequence: event.sequence, detail: "its content does not match its MAC"))
-            } else {
-                let expectedLink = previous?.hash ?? AuditSigner.genesis
-                let expectedSequence = (previous?.sequence ?? 0) + 1
-                if event.previousHash != expectedLink || event.sequence != expectedSequence {
-                    let missing =
-                        event.sequence > expectedSequence
-                        ? "events \(expectedSequence)…\(event.sequence - 1) are missing"
-                        : "the event it links to is missing"
-                    problems.append(Problem(kind: .deleted, sequence: event.sequence, detail: missing))
-                }
+                    Problem(
+                        kind: .edited, sequence: event.sequence,
+                        detail: next == nil
+                            ? "its content does not match its MAC (edited or forged)"
+                            : "its content does not match its MAC"))
+            } else if event.previousHash != (previous?.hash ?? AuditSigner.genesis) {
+                let expected = (previous?.sequence ?? 0) + 1
+                let detail =
+                    event.sequence > expected
+                    ? "events \(expected)…\(event.sequence - 1) are missing"
+                    : "the event it links to is missing"
+                problems.append(Problem(kind: .deleted, sequence: event.sequence, detail: detail))
             }
             previous = event
-            index += 1
         }
         return AuditVerification(events: events.count, problems: problems)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceKit
 import Foundation
+import Gallery
 
 /// Errors of the command-line layer (files, arguments), with stable codes like FaceKit's.
 struct CLIError: Error, CustomStringConvertible {
@@ -14,6 +15,7 @@ struct CLIError: Error, CustomStringConvertible {
         switch error {
         case let error as FaceKitError: return "error: \(error.code): \(error.message)"
         case let error as CLIError: return "error: \(error.code): \(error.message)"
+        case let error as GalleryError: return "error: \(error.code): \(error.message)"
         default:
             let message = Likeness.message(for: error)
             return "error: usage: \(message)"

@@ -8,6 +8,12 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
+/// Prints one JSON line and flushes stdout at once: the line is an acknowledgement a reader can rely on.
+func printJSONLine<T: Encodable>(_ value: T) throws {
+    try printJSON(value)
+    fflush(nil)  // all output streams; `stdout` itself is a global Swift 6 will not touch
+}
+
 /// A face as the CLI reports it.
 struct FaceReport: Encodable {
     var box: [Double]

@@ -1,0 +1,141 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+import Gallery
+
+/// Options every enrolling command shares: consent, quality and the duplicate rule.
+struct EnrollmentOptions: ParsableArguments {
+    @Option(help: "Record the subject's consent for this purpose before enrolling (the operator attests it was given).")
+    var consent: String?
+
+    @Option(help: "A file with the consent text the person agreed to (default: the built-in text).")
+    var consentText: String?
+
+    @Option(help: "The version of that consent text.")
+    var consentTextVersion: String = "likeness-default-1"
+
+    @Option(help: "The purpose an active consent must cover.")
+    var purpose: String = Gallery.defaultPurpose
+
+    @Option(help: "When a face matches another subject: reject, or enroll_and_flag.")
+    var policy: DuplicatePolicy = .reject
+
+    @Option(help: "The false-match rate at which a face counts as another subject's (default: 1e-5).")
+    var duplicateFMR: Double = 1e-5
+
+    @Option(help: "Quality profile each image must pass.")
+    var qualityProfile: String = "enrollment"
+
+    @Flag(help: "Enrol without checking image quality.")
+    var noQuality = false
+
+    @Flag(help: "Enrol without a recorded consent (for data you hold under another legal basis).")
+    var noConsentRequired = false
+
+    @OptionGroup var quality: QualityOptions
+
+    func validate() throws {
+        guard duplicateFMR > 0 && duplicateFMR < 1 else { throw ValidationError("--duplicate-fmr must be in (0, 1)") }
+        if consent != nil && noConsentRequired {
+            throw ValidationError("--consent and --no-consent-required contradict each other")
+        }
+    }
+
+    func profile() throws -> QualityProfile? {
+        noQuality ? nil : try quality.profile(named: qualityProfile)
+    }
+
+    func consentWording() throws -> String {
+        guard let consentText else { return FaceSamples.defaultConsentText }
+        guard let data = FileManager.default.contents(atPath: consentText) else {
+            throw CLIError(code: "file_not_found", message: "cannot read \(consentText)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Records consent when asked to, then enrols.
+    func enroll(
+        _ samples: [EnrollmentSample], subject: String, gallery: Gallery, tenant: String, pack: ModelPack
+    ) async throws -> EnrollmentResult {
+        if let consent {
+            _ = try await gallery.grantConsent(
+                tenant: tenant, subject: subject, purpose: consent, textVersion: consentTextVersion,
+                text: try consentWording(), evidence: "cli")
+        }
+        let threshold = try pack.decisionThreshold(fmr: duplicateFMR).threshold
+        return try await gallery.enroll(
+            EnrollmentRequest(
+                tenant: tenant, subject: subject, pack: pack.id, samples: samples,
+                purpose: consent ?? purpose, duplicateThreshold: threshold, policy: policy))
+    }
+}
+
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enrol one subject's face images into the gallery.",
+        discussion: """
+            Each image must show one face that passes the enrollment quality profile. The gallery is \
+            searched first: a face that matches another subject at the duplicate operating point is \
+            reported (possible_duplicate) and, with the default policy, not enrolled. Exit status: 0 \
+            enrolled (or flagged), 1 possible duplicate, 2 error.
+            """)
+
+    @Option(help: "The subject's id in your system.")
+    var subject: String
+
+    @Argument(help: "Face images of the subject.")
+    var images: [String]
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var enrollment: EnrollmentOptions
+    @OptionGroup var gallery: GalleryOptions
+    @OptionGroup var pipeline: PipelineOptions
+
+    func validate() throws {
+        guard !images.isEmpty, images.count <= 100 else { throw ValidationError("give 1 to 100 images") }
+    }
+
+    struct Report: Encodable {
+        var status: String
+        var subject: String
+        var templates: [Int64]
+        var duplicates: [DuplicateFinding]
+    }
+
+    func run() async throws {
+        let analyzer = try pipeline.makeAnalyzer()
+        let faces = FaceSamples(analyzer: analyzer, pipeline: pipeline, profile: try enrollment.profile())
+        let outcomes = await concurrentMap(images, limit: analyzer.workerCount) { await faces.sample($0) }
+        var samples: [EnrollmentSample] = []
+        for (path, outcome) in zip(images, outcomes) {
+            switch outcome {
+            case .accepted(let sample): samples.append(sample)
+            case .lowQuality(let reasons):
+                throw CLIError(code: "low_quality", message: "\(path): \(reasons.joined(separator: "; "))")
+            case .failed(let code, let message): throw CLIError(code: code, message: message)
+            }
+        }
+        let store = try await gallery.open(requireConsent: !enrollment.noConsentRequired)
+        let result = try await enrollment.enroll(
+            samples, subject: subject, gallery: store, tenant: gallery.tenant, pack: analyzer.pack)
+        if json {
+            try printJSON(
+                Report(
+                    status: result.status.rawValue, subject: subject, templates: result.templateIDs,
+                    duplicates: result.duplicates))
+        } else {
+            switch result.status {
+            case .enrolled: print("enrolled \(subject): \(result.templateIDs.count) template(s)")
+            case .flagged: print("enrolled \(subject) and flagged: it matches other subjects")
+            case .possibleDuplicate: print("possible_duplicate: \(subject) was not enrolled; it matches other subjects")
+            }
+            for duplicate in result.duplicates {
+                print(String(format: "  %@ similarity %.4f", duplicate.subject, duplicate.similarity))
+            }
+        }
+        if result.status == .possibleDuplicate { throw ExitCode(1) }
+    }
+}
