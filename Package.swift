@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceKitTests",
-            dependencies: ["FaceKit"],
+            dependencies: ["FaceKit", "Gallery"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

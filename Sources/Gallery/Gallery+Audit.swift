@@ -22,12 +22,18 @@ extension Gallery {
     }
 
     /// Whether a tenant's index holds exactly the templates its store holds for a pack.
-    public func indexMatchesStore(tenant: String, pack: String) async throws -> (store: Int, index: Int, matches: Bool) {
+    public func indexMatchesStore(tenant: String, pack: String) async throws -> (store: Int, index: Int, matches: Bool)
+    {
         let keys = try await keys(for: tenant, create: true)
         let index = try await index(for: keys, pack: pack)
         let stored = Set(try await store.templates(tenantID: keys.tenant.id, pack: pack).map(\.id))
         let indexed = Set(index.owners.keys)
         return (stored.count, indexed.count, stored == indexed)
+    }
+
+    /// Whether a tenant's index has grown into the scan index (else exact search).
+    public func usesScanIndex(tenant: String, pack: String) async throws -> Bool {
+        try await index(for: keys(for: tenant, create: true), pack: pack).isApproximate
     }
 
     /// Drops the in-memory indexes so the next use rebuilds them from the store.

@@ -11,7 +11,8 @@ extension Gallery {
     public func rotateMasterKey() async throws {
         guard let file = masterKey.file else {
             throw GalleryError.invalidKey(
-                "the master key comes from \(MasterKey.environmentVariable); rotate it where it is kept, or use a key file")
+                "the master key comes from \(MasterKey.environmentVariable); rotate it where it is kept, or use a key file"
+            )
         }
         let next = masterKey.successor()
         let nextWrapper = try KeyWrapper(masterKey: next.symmetricKey)
@@ -28,7 +29,8 @@ extension Gallery {
         try? FileManager.default.removeItem(at: pending)
         try MasterKey.write(next.bytes, to: pending, exclusive: true)
         try await store.rewrapKeys(
-            tenants: tenants, secrets: [Gallery.auditKeyName: try nextWrapper.wrap(auditKey, tenant: Gallery.auditKeyName)],
+            tenants: tenants,
+            secrets: [Gallery.auditKeyName: try nextWrapper.wrap(auditKey, tenant: Gallery.auditKeyName)],
             audit: AuditDraft(
                 tenant: nil, actor: configuration.actor, action: "keys.rotate_master",
                 details: ["tenants": .int(tenants.count)]), signer: signer)

@@ -21,6 +21,12 @@ public struct SubjectVerification: Sendable, Equatable, Codable {
 }
 
 extension Gallery {
+    /// The default operating point of 1:N search and of duplicate detection.
+    ///
+    /// Lower than 1:1's because every search makes one comparison per enrolled template: the
+    /// chance that a person who is not enrolled matches somebody (FPIR) is about N × FMR.
+    public static let defaultSearchFMR = 1e-5
+
     /// The subjects most like the probe, best first, at most `k`, each with its decision.
     public func search(tenant: String, pack: String, vector: [Float], k: Int, threshold: Double) async throws
         -> [Candidate]

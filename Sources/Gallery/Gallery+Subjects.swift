@@ -77,7 +77,9 @@ extension Gallery {
             subjectID: record.id,
             audit: AuditDraft(
                 tenant: tenant, actor: configuration.actor, action: "consent.grant", subject: subject,
-                details: ["purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash)]
+                details: [
+                    "purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash),
+                ]
             ), signer: signer)
     }
 

@@ -14,7 +14,9 @@ struct CLITests {
 
     static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/release/likeness")
 
-    func likeness(_ arguments: String...) throws -> Run {
+    func likeness(_ arguments: String...) throws -> Run { try likeness(arguments: arguments) }
+
+    func likeness(arguments: [String]) throws -> Run {
         try Fixtures.requireModels()
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw FixtureMissing("\(Self.binary.path) is not built (make test builds it)")

@@ -20,7 +20,10 @@ struct AuditTrailTests {
         let fixture = try await populated()
         defer { fixture.remove() }
         let events = try await fixture.gallery.auditEvents(tenant: nil)
-        #expect(events.map(\.action) == ["consent.grant", "enroll", "consent.grant", "enroll", "consent.grant", "enroll", "search", "erase"])
+        #expect(
+            events.map(\.action) == [
+                "consent.grant", "enroll", "consent.grant", "enroll", "consent.grant", "enroll", "search", "erase",
+            ])
         #expect(events.map(\.sequence) == Array(1...8))
         #expect(zip(events.dropFirst(), events).allSatisfy { $0.previousHash == $1.hash })
         let result = try await fixture.gallery.verifyAudit()

@@ -9,7 +9,10 @@ struct EnrollmentTests {
     func consentRequired() async throws {
         let fixture = try await GalleryFixture()
         defer { fixture.remove() }
-        await #expect(throws: GalleryError(.consentRequired, "subject alice has no active consent for identity_verification; record it first")) {
+        await #expect(
+            throws: GalleryError(
+                .consentRequired, "subject alice has no active consent for identity_verification; record it first")
+        ) {
             try await fixture.enroll("alice", [GalleryFixture.face(1)], consent: false)
         }
         #expect(try await fixture.gallery.subjects(tenant: "acme").isEmpty)
@@ -49,8 +52,10 @@ struct EnrollmentTests {
         }
         // Another tenant sees none of it.
         #expect(
-            try await fixture.gallery.search(tenant: "other", pack: GalleryFixture.pack, vector: probe, k: 5, threshold: 0.28)
-                .isEmpty)
+            try await fixture.gallery.search(
+                tenant: "other", pack: GalleryFixture.pack, vector: probe, k: 5, threshold: 0.28
+            )
+            .isEmpty)
         await #expect(throws: GalleryError.self) {
             try await fixture.gallery.verify(
                 tenant: "other", subject: "p7", pack: GalleryFixture.pack, vector: probe, threshold: 0.28)
@@ -100,19 +105,21 @@ struct EnrollmentTests {
         #expect(try await fixture.gallery.subjects(tenant: "acme").isEmpty)
     }
 
-    @Test("the index is rebuilt from the store, matches it, and switches to IVF-SQ8 when large")
+    @Test("the index is rebuilt from the store, matches it, and switches to the scan index when large")
     func indexFollowsStore() async throws {
-        let fixture = try await GalleryFixture(requireConsent: false, approximateAbove: 150)
+        let fixture = try await GalleryFixture(requireConsent: false, approximateAbove: 1_000)
         defer { fixture.remove() }
-        for person in UInt64(1)...200 {
-            try await fixture.enroll("p\(person)", [GalleryFixture.face(person)], policy: .enrollAndFlag, consent: false)
+        for person in UInt64(1)...1_200 {
+            try await fixture.enroll(
+                "p\(person)", [GalleryFixture.face(person)], policy: .enrollAndFlag, consent: false)
         }
         _ = try await fixture.gallery.erase(tenant: "acme", subject: "p5", compact: false)
         let check = try await fixture.gallery.indexMatchesStore(tenant: "acme", pack: GalleryFixture.pack)
-        #expect(check.matches && check.store == 199)
-        let reopened = try await GalleryFixture.open(fixture.directory, requireConsent: false, approximateAbove: 150)
+        #expect(check.matches && check.store == 1_199)
+        let reopened = try await GalleryFixture.open(fixture.directory, requireConsent: false, approximateAbove: 1_000)
         let rebuilt = try await reopened.indexMatchesStore(tenant: "acme", pack: GalleryFixture.pack)
-        #expect(rebuilt.matches && rebuilt.index == 199)
+        #expect(rebuilt.matches && rebuilt.index == 1_199)
+        #expect(try await reopened.usesScanIndex(tenant: "acme", pack: GalleryFixture.pack))
         for person in UInt64(1)...20 where person != 5 {
             let probe = GalleryFixture.face(person + 5_000, near: GalleryFixture.face(person), noise: 0.7)
             let top = try await reopened.search(
@@ -120,7 +127,8 @@ struct EnrollmentTests {
             #expect(top.first?.subject == "p\(person)")
         }
         let probe5 = GalleryFixture.face(5_005, near: GalleryFixture.face(5), noise: 0.7)
-        let five = try await reopened.search(tenant: "acme", pack: GalleryFixture.pack, vector: probe5, k: 3, threshold: 0.3)
+        let five = try await reopened.search(
+            tenant: "acme", pack: GalleryFixture.pack, vector: probe5, k: 3, threshold: 0.3)
         #expect(!five.contains { $0.subject == "p5" })
     }
 }

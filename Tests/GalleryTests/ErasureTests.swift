@@ -15,7 +15,8 @@ struct ErasureTests {
         }
         try await fixture.enroll("leaving", [face, GalleryFixture.face(70, near: face, noise: 0.6)])
         let keys = try await fixture.gallery.keys(for: "acme", create: false)
-        let subject = try #require(try await fixture.gallery.store.subject(tenantID: keys.tenant.id, externalID: "leaving"))
+        let subject = try #require(
+            try await fixture.gallery.store.subject(tenantID: keys.tenant.id, externalID: "leaving"))
         let sealed = try await fixture.gallery.store.templates(subjectID: subject.id).map(\.sealed)
         #expect(sealed.count == 2)
         #expect(sealed.allSatisfy { fixture.databaseBytes().range(of: $0.suffix(32)) != nil }, "the check can fail")
@@ -57,6 +58,8 @@ struct ErasureTests {
         let top = try await fixture.gallery.search(
             tenant: "acme", pack: GalleryFixture.pack, vector: GalleryFixture.face(3), k: 1, threshold: 0.3)
         #expect(top.isEmpty)
-        await #expect(throws: GalleryError.self) { try await fixture.enroll("bob", [GalleryFixture.face(3)], consent: false) }
+        await #expect(throws: GalleryError.self) {
+            try await fixture.enroll("bob", [GalleryFixture.face(3)], consent: false)
+        }
     }
 }

@@ -12,7 +12,8 @@ struct GalleryFixture {
 
     init(requireConsent: Bool = true, approximateAbove: Int = 20_000) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-test-\(UUID().uuidString)")
-        gallery = try await GalleryFixture.open(directory, requireConsent: requireConsent, approximateAbove: approximateAbove)
+        gallery = try await GalleryFixture.open(
+            directory, requireConsent: requireConsent, approximateAbove: approximateAbove)
     }
 
     static func open(_ directory: URL, requireConsent: Bool = true, approximateAbove: Int = 20_000) async throws
@@ -59,7 +60,9 @@ struct GalleryFixture {
     func databaseBytes() -> Data {
         var bytes = Data()
         for suffix in ["", "-wal"] {
-            bytes.append(FileManager.default.contents(atPath: directory.appendingPathComponent("gallery.sqlite" + suffix).path) ?? Data())
+            bytes.append(
+                FileManager.default.contents(atPath: directory.appendingPathComponent("gallery.sqlite" + suffix).path)
+                    ?? Data())
         }
         return bytes
     }

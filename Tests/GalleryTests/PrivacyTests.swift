@@ -34,7 +34,9 @@ struct PrivacyTests {
         let faces = (UInt64(1)...150).map { GalleryFixture.face($0) }
         for (i, face) in faces.enumerated() {
             try await fixture.enroll("s\(i)", [face], tenant: "bank-a", policy: .enrollAndFlag)
-            try await fixture.enroll("s\(i)", [GalleryFixture.face(UInt64(i) + 10_000, near: face, noise: 0.5)], tenant: "bank-b", policy: .enrollAndFlag)
+            try await fixture.enroll(
+                "s\(i)", [GalleryFixture.face(UInt64(i) + 10_000, near: face, noise: 0.5)], tenant: "bank-b",
+                policy: .enrollAndFlag)
         }
         let a = try await storedVectors(fixture, tenant: "bank-a")
         let b = try await storedVectors(fixture, tenant: "bank-b")
@@ -49,7 +51,8 @@ struct PrivacyTests {
         #expect(sameFace.map(abs).max()! < 0.25)
         // Keys are random each run, so the bound is the two-sample KS critical value at α = 1e-4
         // (2.22·√(2/150) ≈ 0.26); linkable templates (cosine ≈ 0.9) would give a statistic near 1.
-        #expect(kolmogorovSmirnov(sameFace, differentFaces) < 0.26, "cross-tenant genuine scores look like impostor scores")
+        #expect(
+            kolmogorovSmirnov(sameFace, differentFaces) < 0.26, "cross-tenant genuine scores look like impostor scores")
         // Inside one tenant the stored templates keep their similarities.
         let keys = try await fixture.gallery.keys(for: "bank-b", create: false)
         let original = GalleryFixture.face(10_003, near: faces[3], noise: 0.5)
@@ -75,11 +78,13 @@ struct PrivacyTests {
             #expect(abs(dot(vector, oldKeys.transform.apply(face))) < 0.25, "old protected form no longer matches")
         }
         for template in before {
-            let context = TenantKeys.context(tenantID: newKeys.tenant.id, subjectID: template.subjectID, pack: template.pack)
+            let context = TenantKeys.context(
+                tenantID: newKeys.tenant.id, subjectID: template.subjectID, pack: template.pack)
             #expect(throws: GalleryError.self) { try newKeys.cipher.open(template.sealed, context: context) }
         }
         let probe = GalleryFixture.face(777, near: faces[9], noise: 0.8)
-        let top = try await reopened.search(tenant: "acme", pack: GalleryFixture.pack, vector: probe, k: 1, threshold: 0.3)
+        let top = try await reopened.search(
+            tenant: "acme", pack: GalleryFixture.pack, vector: probe, k: 1, threshold: 0.3)
         #expect(top.first?.subject == "s9")
         #expect(try await reopened.verifyAudit().isIntact)
     }
@@ -141,7 +146,8 @@ struct PrivacyTests {
         return try await gallery.store.templates(tenantID: keys.tenant.id, pack: GalleryFixture.pack).map { template in
             try keys.cipher.open(
                 template.sealed,
-                context: TenantKeys.context(tenantID: keys.tenant.id, subjectID: template.subjectID, pack: template.pack))
+                context: TenantKeys.context(
+                    tenantID: keys.tenant.id, subjectID: template.subjectID, pack: template.pack))
         }
     }
 

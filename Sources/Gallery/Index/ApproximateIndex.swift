@@ -1,4 +1,5 @@
 internal import CLikenessIndex
+import Foundation
 
 /// FAISS inverted-file index with 8-bit scalar quantisation, for large galleries.
 ///
@@ -26,6 +27,11 @@ public final class ApproximateIndex: @unchecked Sendable {
 
     deinit {
         lki_free(handle)
+    }
+
+    /// About 4·√n inverted lists for n templates, a power of two.
+    public static func suggestedLists(for count: Int) -> Int {
+        max(16, 1 << Int(log2(4 * Double(max(count, 1)).squareRoot()).rounded()))
     }
 
     /// Sets the threads FAISS may use (process-wide).

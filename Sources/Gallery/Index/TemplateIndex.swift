@@ -2,8 +2,9 @@ import Foundation
 
 /// The in-memory 1:N index of one tenant and model pack, mapping templates to subjects.
 ///
-/// Exact SIMD search while the gallery is small; above `approximateAbove` templates, FAISS
-/// IVF-SQ8 (trained on the templates present when it is built). The owner serialises access.
+/// Exact SIMD search while the gallery is small; above `approximateAbove` templates, the scan
+/// index (quantisers trained on the templates present when it is built). The owner serialises
+/// access.
 final class TemplateIndex {
     /// Who a template belongs to.
     struct Owner: Sendable, Equatable {
@@ -13,19 +14,21 @@ final class TemplateIndex {
 
     private enum Storage {
         case exact(ExactIndex)
-        case approximate(ApproximateIndex)
+        case approximate(ScanIndex)
     }
 
     let dimension: Int
     let approximateAbove: Int
-    let probes: Int
+    let candidates: Int
+    let threads: Int
     private var storage: Storage
     private(set) var owners: [Int64: Owner] = [:]
 
-    init(dimension: Int, approximateAbove: Int, probes: Int) {
+    init(dimension: Int, approximateAbove: Int, candidates: Int, threads: Int) {
+        self.threads = threads
         self.dimension = dimension
-        self.approximateAbove = approximateAbove
-        self.probes = probes
+        self.approximateAbove = max(approximateAbove, 1_000)  // the quantisers need a sample to learn from
+        self.candidates = candidates
         storage = .exact(ExactIndex(dimension: dimension))
     }
 
@@ -64,7 +67,7 @@ final class TemplateIndex {
             for id in ids { exact.remove(id: id) }
             storage = .exact(exact)
         case .approximate(let index):
-            try index.remove(ids: ids)
+            index.remove(ids: ids)
         }
         for id in ids { owners.removeValue(forKey: id) }
     }
@@ -73,21 +76,22 @@ final class TemplateIndex {
     func search(_ vector: [Float], k: Int) throws -> [SearchHit] {
         switch storage {
         case .exact(let exact): return exact.search(vector, k: k)
-        case .approximate(let index): return try index.search(vector, k: k, probes: probes)[0]
+        case .approximate(let index):
+            return try index.search(vector, k: k, candidates: max(candidates, k), threads: threads)
         }
     }
 
-    static func buildApproximate(_ ids: [Int64], _ vectors: [Float], dimension: Int) throws -> ApproximateIndex {
-        let lists = listCount(for: ids.count)
-        let index = try ApproximateIndex(dimension: dimension, lists: lists)
-        let sample = min(ids.count, lists * 64)
-        try index.train(Array(vectors[0..<(sample * dimension)]))
+    static func buildApproximate(_ ids: [Int64], _ vectors: [Float], dimension: Int) throws -> ScanIndex {
+        let index = try ScanIndex(dimension: dimension)
+        let sampleRows = min(ids.count, 65_536)
+        let stride = max(1, ids.count / sampleRows)
+        var sample: [Float] = []
+        sample.reserveCapacity(sampleRows * dimension)
+        for row in Swift.stride(from: 0, to: ids.count, by: stride).prefix(sampleRows) {
+            sample.append(contentsOf: vectors[(row * dimension)..<((row + 1) * dimension)])
+        }
+        try index.train(sample)
         try index.add(vectors, ids: ids)
         return index
-    }
-
-    /// About 4·√n inverted lists, a power of two.
-    static func listCount(for count: Int) -> Int {
-        max(16, 1 << Int(log2(4 * Double(max(count, 1)).squareRoot()).rounded()))
     }
 }

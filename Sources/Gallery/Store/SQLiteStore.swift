@@ -55,7 +55,9 @@ public final class SQLiteStore: GalleryStore {
 
 extension SQLiteStore {
     public func secret(named name: String) async throws -> Data? {
-        try await read { db in try Data.fetchOne(db, sql: "SELECT wrapped FROM secret WHERE name = ?", arguments: [name]) }
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT wrapped FROM secret WHERE name = ?", arguments: [name])
+        }
     }
 
     public func insertSecretIfAbsent(named name: String, wrapped: Data) async throws -> Data {
@@ -212,7 +214,8 @@ extension SQLiteStore {
         try await read { db in
             try Int.fetchOne(
                 db,
-                sql: "SELECT count(*) FROM template JOIN subject ON subject.id = template.subject_id WHERE tenant_id = ?",
+                sql:
+                    "SELECT count(*) FROM template JOIN subject ON subject.id = template.subject_id WHERE tenant_id = ?",
                 arguments: [tenantID]) ?? 0
         }
     }
@@ -235,7 +238,8 @@ extension SQLiteStore {
 extension SQLiteStore {
     public func eraseSubject(_ subjectID: Int64, audit: AuditDraft, signer: AuditSigner) async throws -> [Int64] {
         try await write { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM template WHERE subject_id = ?", arguments: [subjectID])
+            let ids = try Int64.fetchAll(
+                db, sql: "SELECT id FROM template WHERE subject_id = ?", arguments: [subjectID])
             try db.execute(sql: "DELETE FROM template WHERE subject_id = ?", arguments: [subjectID])
             let now = SQLiteStore.nowMilliseconds
             try db.execute(

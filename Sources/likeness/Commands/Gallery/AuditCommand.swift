@@ -35,7 +35,9 @@ struct AuditCommand: AsyncParsableCommand {
                 try printJSON(
                     Report(
                         intact: result.isIntact, events: result.events,
-                        problems: result.problems.map { .init(kind: $0.kind.rawValue, sequence: $0.sequence, detail: $0.detail) }))
+                        problems: result.problems.map {
+                            .init(kind: $0.kind.rawValue, sequence: $0.sequence, detail: $0.detail)
+                        }))
             } else if result.isIntact {
                 print("audit trail intact: \(result.events) events")
             } else {

@@ -21,7 +21,7 @@ struct EnrollmentOptions: ParsableArguments {
     var policy: DuplicatePolicy = .reject
 
     @Option(help: "The false-match rate at which a face counts as another subject's (default: 1e-5).")
-    var duplicateFMR: Double = 1e-5
+    var duplicateFMR: Double = Gallery.defaultSearchFMR
 
     @Option(help: "Quality profile each image must pass.")
     var qualityProfile: String = "enrollment"

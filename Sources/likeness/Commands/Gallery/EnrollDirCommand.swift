@@ -82,8 +82,9 @@ struct EnrollDirCommand: AsyncParsableCommand {
         let store = try await gallery.open(requireConsent: !enrollment.noConsentRequired)
         var summary = Summary()
         let progress = ProgressBar(total: subjects.count, label: "enrol")
-        for chunk in stride(from: 0, to: subjects.count, by: 8).map({ Array(subjects[$0..<min($0 + 8, subjects.count)]) })
-        {
+        for chunk in stride(from: 0, to: subjects.count, by: 8).map({
+            Array(subjects[$0..<min($0 + 8, subjects.count)])
+        }) {
             var pending: [(String, [String])] = []
             for (subject, images) in chunk {
                 if let details = try? await store.details(tenant: gallery.tenant, subject: subject),

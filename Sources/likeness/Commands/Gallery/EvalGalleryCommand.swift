@@ -64,15 +64,11 @@ struct EvalGalleryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let start = ContinuousClock.now
-        let people = try FileManager.default.contentsOfDirectory(atPath: root).sorted().compactMap {
-            name -> (String, [String])? in
-            let images = (try? ImageFiles.list(in: (root as NSString).appendingPathComponent(name))) ?? []
-            return images.isEmpty ? nil : (name, images)
-        }
-        guard !people.isEmpty else { throw CLIError(code: "file_not_found", message: "no images under \(root)") }
+        let folders = try PeopleFolders(root: root)
+        let people = folders.people
         let analyzer = try pipeline.makeAnalyzer()
         let enrolProfile = quality ? QualityProfile.builtIn["enrollment"] : nil
-        let paths = people.flatMap(\.1)
+        let paths = folders.allImages
         let progress = ProgressBar(total: paths.count, label: "embed")
         let faces = FaceSamples(analyzer: analyzer, pipeline: pipeline, profile: nil)
         let outcomes = await concurrentMap(paths, limit: analyzer.workerCount) { path in
@@ -101,22 +97,16 @@ struct EvalGalleryCommand: AsyncParsableCommand {
         var enrolled = Set<String>()
         var failures = 0
         var flagged = 0
-        var mated: [(String, String)] = []
-        var nonMated: [String] = []
-        let enrolProgress = ProgressBar(total: people.count, label: "enrol")
-        for (person, images) in people {
+        let enrolProgress = ProgressBar(total: folders.enrolments.count, label: "enrol")
+        for (person, image) in folders.enrolments {
             defer { enrolProgress.advance() }
-            guard images.count >= 2 else {
-                nonMated.append(images[0])
-                continue
-            }
-            guard let vector = vectors[images[0]] else {
+            guard let vector = vectors[image] else {
                 failures += 1
                 continue
             }
             if let enrolProfile {
                 let check = FaceSamples(analyzer: analyzer, pipeline: pipeline, profile: enrolProfile)
-                guard case .accepted = await check.sample(images[0]) else {
+                guard case .accepted = await check.sample(image) else {
                     failures += 1
                     continue
                 }
@@ -128,12 +118,13 @@ struct EvalGalleryCommand: AsyncParsableCommand {
                     policy: .enrollAndFlag))
             if result.status == .flagged { flagged += 1 }
             enrolled.insert(person)
-            for image in images.dropFirst() { mated.append((image, person)) }
         }
+        let mated = folders.matedProbes.filter { enrolled.contains($0.person) }
+        let nonMated = folders.nonMatedProbes
         enrolProgress.finish()
 
         let points = try fmr.map { try pack.decisionThreshold(fmr: $0) }
-        let defaultThreshold = try pack.decisionThreshold().threshold
+        let defaultThreshold = try pack.decisionThreshold(fmr: Gallery.defaultSearchFMR).threshold
         var rank1 = 0
         var rank10 = 0
         var truePositives = [Int](repeating: 0, count: points.count)
@@ -142,7 +133,7 @@ struct EvalGalleryCommand: AsyncParsableCommand {
         var searchedMated = 0
         var searchedNonMated = 0
         let searchProgress = ProgressBar(total: mated.count + nonMated.count, label: "search")
-        for (image, person) in mated {
+        for (person, image) in mated {
             defer { searchProgress.advance() }
             guard let vector = vectors[image] else { continue }
             searchedMated += 1
@@ -176,7 +167,8 @@ struct EvalGalleryCommand: AsyncParsableCommand {
             people: people.count, enrolled: enrolled.count, enrolmentFailures: failures, flaggedAsDuplicate: flagged,
             matedSearches: searchedMated, nonMatedSearches: searchedNonMated,
             imagesWithoutFace: paths.count - vectors.count,
-            rank1: Double(rank1) / Double(max(1, searchedMated)), rank10: Double(rank10) / Double(max(1, searchedMated)),
+            rank1: Double(rank1) / Double(max(1, searchedMated)),
+            rank10: Double(rank10) / Double(max(1, searchedMated)),
             operatingPoints: points.enumerated().map { i, point in
                 OperatingPoint(
                     fmr: point.fmr ?? 0, threshold: point.threshold,

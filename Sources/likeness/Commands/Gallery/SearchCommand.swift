@@ -7,7 +7,12 @@ struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search the gallery for the person in an image (1:N).",
-        discussion: "Exit status: 0 when a subject matches at the operating point, 1 when none does, 2 on error.")
+        discussion: """
+            The default operating point is FMR 1e-5 per comparison, not 1:1's 1e-4: a search compares \
+            the probe with every template, so the chance that someone not enrolled matches somebody \
+            (FPIR) is about N × FMR for N templates. Exit status: 0 when a subject matches at the \
+            operating point, 1 when none does, 2 on error.
+            """)
 
     @Argument(help: "The probe image.")
     var image: String
@@ -37,7 +42,9 @@ struct SearchCommand: AsyncParsableCommand {
         let probe = try await analyzer.analyze(
             try await pipeline.load(image, with: analyzer), detection: pipeline.detection, selection: pipeline.select,
             embedding: pipeline.embedding)
-        let point = try analyzer.pack.decisionThreshold(threshold: decision.threshold, fmr: decision.fmr)
+        let point = try analyzer.pack.decisionThreshold(
+            threshold: decision.threshold,
+            fmr: decision.threshold == nil ? decision.fmr ?? Gallery.defaultSearchFMR : nil)
         let store = try await gallery.open()
         let candidates = try await store.search(
             tenant: gallery.tenant, pack: analyzer.pack.id, vector: probe.embedding.vector, k: top,

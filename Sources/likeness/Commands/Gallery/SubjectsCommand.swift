@@ -45,7 +45,8 @@ struct SubjectsCommand: AsyncParsableCommand {
                     guard listed < limit else { break }
                     listed += 1
                     if json {
-                        try printJSON(Line(subject: subject.externalID, created: subject.createdAt, erased: subject.erasedAt))
+                        try printJSON(
+                            Line(subject: subject.externalID, created: subject.createdAt, erased: subject.erasedAt))
                     } else {
                         print(subject.externalID + (subject.erasedAt == nil ? "" : " (erased)"))
                     }
