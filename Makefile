@@ -5,7 +5,9 @@ LIKENESS := .build/release/likeness
 SAMPLES := models/samples
 LFW := ../shared/data/lfw
 
-.PHONY: bootstrap run test bench parity eval calibrate format
+DEMO := out/demo-gallery
+
+.PHONY: bootstrap run test bench bench-search parity eval eval-gallery calibrate format
 
 bootstrap:
 	@scripts/bootstrap
@@ -20,6 +22,16 @@ run: bootstrap
 	@echo; echo "== likeness verify $(SAMPLES)/yaoming.jpg $(SAMPLES)/gdp.jpg"
 	@$(LIKENESS) verify $(SAMPLES)/yaoming.jpg $(SAMPLES)/gdp.jpg; status=$$?; \
 	  echo "(exit status $$status: 0 match, 1 no match, 2 error)"; [ $$status -le 1 ]
+	@rm -rf $(DEMO)
+	@echo; echo "== likeness enroll --data $(DEMO) --subject yao --consent identity_verification $(SAMPLES)/yaoming.jpg"
+	@$(LIKENESS) enroll --data $(DEMO) --subject yao --consent identity_verification $(SAMPLES)/yaoming.jpg
+	@echo; echo "== the same face under another id: likeness enroll --data $(DEMO) --subject someone-else --consent identity_verification $(SAMPLES)/yaoming.jpg"
+	@$(LIKENESS) enroll --data $(DEMO) --subject someone-else --consent identity_verification $(SAMPLES)/yaoming.jpg; \
+	  status=$$?; echo "(exit status $$status: 1 = possible duplicate, not enrolled)"; [ $$status -eq 1 ]
+	@echo; echo "== likeness search --data $(DEMO) $(SAMPLES)/yaoming.jpg"
+	@$(LIKENESS) search --data $(DEMO) $(SAMPLES)/yaoming.jpg
+	@echo; echo "== likeness audit verify --data $(DEMO)"
+	@$(LIKENESS) audit verify --data $(DEMO)
 
 ## Build and run every test (the same command CI runs).
 test: bootstrap
@@ -33,6 +45,11 @@ test: bootstrap
 bench: bootstrap
 	@scripts/bench
 
+## 1:N search at 100,000 and 1,000,000 templates (face-like synthetic gallery plus real LFW enrolments).
+bench-search: bootstrap
+	$(LIKENESS) bench search --gallery 100000 --real-root $(LFW)/images --select centered --ivf-probes 32 128
+	$(LIKENESS) bench search --gallery 1000000 --real-root $(LFW)/images --select centered
+
 ## Embedding parity with the reference recipe on 200 LFW images.
 parity: bootstrap
 	@scripts/parity
@@ -42,6 +59,10 @@ eval: bootstrap
 	@mkdir -p out
 	$(LIKENESS) eval --pairs $(LFW)/pairsDevTest.csv --root $(LFW)/images --select centered --all-pairs --report out/devtest-report.html
 	$(LIKENESS) eval --pairs $(LFW)/pairsDevTrain.csv --root $(LFW)/images --select centered --all-pairs --report out/devtrain-report.html
+
+## 1:N identification on LFW through a real gallery: rank-1, TPIR and FPIR.
+eval-gallery: bootstrap
+	$(LIKENESS) eval-gallery --root $(LFW)/images --select centered
 
 ## Recalibrate the shipped thresholds on the LFW training file (all pairs of its images).
 calibrate: bootstrap
