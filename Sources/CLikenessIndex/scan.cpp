@@ -210,11 +210,25 @@ struct lki_scan {
         }
     }
 
-    float rescore(const float *weighted, float offset, int64_t slot) const {
+    float rescore(const float *weighted, float offset, int64_t slot, bool avx2) const {
         const uint8_t *codes = scalar.data() + static_cast<size_t>(slot) * dimension;
+        if (avx2 && dimension % 8 == 0) return offset + rescoreAVX2(weighted, codes);
         float sum = offset;
         for (int d = 0; d < dimension; d++) sum += weighted[d] * codes[d];
         return sum;
+    }
+
+    __attribute__((target("avx2,fma"))) float rescoreAVX2(const float *weighted, const uint8_t *codes) const {
+        __m256 sum = _mm256_setzero_ps();
+        for (int d = 0; d < dimension; d += 8) {
+            __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(codes + d));
+            __m256 values = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes));
+            sum = _mm256_fmadd_ps(_mm256_loadu_ps(weighted + d), values, sum);
+        }
+        __m128 half = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+        half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+        half = _mm_add_ss(half, _mm_shuffle_ps(half, half, 1));
+        return _mm_cvtss_f32(half);
     }
 };
 
@@ -345,7 +359,7 @@ int lki_scan_search(const lki_scan *index, const float *query, int k, int candid
         const int64_t blocks = (count + kBlock - 1) / kBlock;
         const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, blocks / 64 + 1)));
         const size_t capacity = static_cast<size_t>(candidates);
-        const bool avx2 = hasAVX2() && !forcePortable.load();
+        const bool avx2 = hasAVX2() && __builtin_cpu_supports("fma") && !forcePortable.load();
         std::vector<MinHeap> heaps(workers);
         auto scan = [&](int w) {
             int64_t first = blocks * w / workers, end = blocks * (w + 1) / workers;
@@ -372,7 +386,7 @@ int lki_scan_search(const lki_scan *index, const float *query, int k, int candid
             while (!heap.empty()) {
                 int64_t slot = heap.top().slot;
                 heap.pop();
-                rescored.emplace_back(index->rescore(weighted.data(), offset, slot), index->ids[slot]);
+                rescored.emplace_back(index->rescore(weighted.data(), offset, slot, avx2), index->ids[slot]);
             }
         }
         size_t keep = std::min<size_t>(static_cast<size_t>(k), rescored.size());

@@ -36,6 +36,13 @@ extension Gallery {
         try await index(for: keys(for: tenant, create: true), pack: pack).isApproximate
     }
 
+    /// Builds every tenant's index for a pack now rather than at first use (a server at start).
+    public func loadIndexes(pack: String) async throws {
+        for tenant in try await store.tenants() {
+            _ = try await index(for: keys(for: tenant.name, create: false), pack: pack)
+        }
+    }
+
     /// Drops the in-memory indexes so the next use rebuilds them from the store.
     public func dropIndexes() { indexes.removeAll() }
 }
