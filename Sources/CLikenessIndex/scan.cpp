@@ -357,7 +357,8 @@ int lki_scan_search(const lki_scan *index, const float *query, int k, int candid
         if (count == 0) return 0;
         std::vector<uint8_t> table = index->tables(query);
         const int64_t blocks = (count + kBlock - 1) / kBlock;
-        const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, blocks / 64 + 1)));
+        // A thread per 4,096 blocks at most: below ~130,000 templates starting one costs more than it saves.
+        const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, blocks / 4096 + 1)));
         const size_t capacity = static_cast<size_t>(candidates);
         const bool avx2 = hasAVX2() && __builtin_cpu_supports("fma") && !forcePortable.load();
         std::vector<MinHeap> heaps(workers);

@@ -59,13 +59,30 @@ struct ScanIndexTests {
         for (a, b) in zip(fast.joined(), portable.joined()) {
             #expect(abs(a.similarity - b.similarity) < 1e-5, "the vector re-scoring sums in another order")
         }
-        let threaded = try (0..<20).map { q in
-            try index.search(
-                Array(queries[(q * Self.dimension)..<((q + 1) * Self.dimension)]), k: 10, candidates: 40, threads: 2)
+    }
+
+    @Test("a search split over two threads finds the same best hit and re-scores a superset")
+    func threadsAgree() throws {
+        // 141,000 templates (two threads start above about 131,000): 3,000 random vectors and
+        // their cyclic coordinate shifts, which are as unrelated to each other as new draws.
+        let base = IndexTests.vectors(3_000, seed: 21)
+        var gallery: [Float] = []
+        gallery.reserveCapacity(141_000 * Self.dimension)
+        for shift in 0..<47 {
+            for row in 0..<3_000 {
+                let vector = base[(row * Self.dimension)..<((row + 1) * Self.dimension)]
+                gallery.append(contentsOf: vector.dropFirst(shift * 7))
+                gallery.append(contentsOf: vector.prefix(shift * 7))
+            }
         }
-        // Each thread keeps its own candidates, so two threads re-score a superset: every rank's
-        // score is at least the one-thread score, and the best hit is the same.
-        for (two, one) in zip(threaded, portable) {
+        let index = try ScanIndex(dimension: Self.dimension)
+        try index.train(Array(gallery.prefix(20_000 * Self.dimension)))
+        try index.add(gallery, ids: (0..<141_000).map(Int64.init))
+        let queries = IndexTests.queries(from: gallery, rows: Array(stride(from: 5, to: 141_000, by: 7_001)), seed: 3)
+        for q in 0..<(queries.count / Self.dimension) {
+            let query = Array(queries[(q * Self.dimension)..<((q + 1) * Self.dimension)])
+            let one = try index.search(query, k: 10, candidates: 32, threads: 1)
+            let two = try index.search(query, k: 10, candidates: 32, threads: 2)
             #expect(two.first?.id == one.first?.id)
             #expect(zip(two, one).allSatisfy { $0.similarity >= $1.similarity - 1e-6 })
         }

@@ -42,6 +42,7 @@ struct EvalGalleryCommand: AsyncParsableCommand {
         var enrolled: Int
         var enrolmentFailures: Int
         var flaggedAsDuplicate: Int
+        var flagged: [String: [String]]
         var matedSearches: Int
         var nonMatedSearches: Int
         var imagesWithoutFace: Int
@@ -55,6 +56,7 @@ struct EvalGalleryCommand: AsyncParsableCommand {
             case people, enrolled, rank1 = "rank_1", rank10 = "rank_10", seconds, misidentified
             case enrolmentFailures = "enrolment_failures"
             case flaggedAsDuplicate = "flagged_as_duplicate"
+            case flagged
             case matedSearches = "mated_searches"
             case nonMatedSearches = "non_mated_searches"
             case imagesWithoutFace = "images_without_face"
@@ -96,7 +98,7 @@ struct EvalGalleryCommand: AsyncParsableCommand {
 
         var enrolled = Set<String>()
         var failures = 0
-        var flagged = 0
+        var flagged: [String: [String]] = [:]
         let enrolProgress = ProgressBar(total: folders.enrolments.count, label: "enrol")
         for (person, image) in folders.enrolments {
             defer { enrolProgress.advance() }
@@ -116,7 +118,7 @@ struct EvalGalleryCommand: AsyncParsableCommand {
                     tenant: gallery.tenant, subject: person, pack: pack.id,
                     samples: [EnrollmentSample(vector: vector, quality: nil)], duplicateThreshold: duplicateThreshold,
                     policy: .enrollAndFlag))
-            if result.status == .flagged { flagged += 1 }
+            if result.status == .flagged { flagged[person] = result.duplicates.map(\.subject) }
             enrolled.insert(person)
         }
         let mated = folders.matedProbes.filter { enrolled.contains($0.person) }
@@ -164,7 +166,8 @@ struct EvalGalleryCommand: AsyncParsableCommand {
         }
         searchProgress.finish()
         let report = Report(
-            people: people.count, enrolled: enrolled.count, enrolmentFailures: failures, flaggedAsDuplicate: flagged,
+            people: people.count, enrolled: enrolled.count, enrolmentFailures: failures,
+            flaggedAsDuplicate: flagged.count, flagged: flagged,
             matedSearches: searchedMated, nonMatedSearches: searchedNonMated,
             imagesWithoutFace: paths.count - vectors.count,
             rank1: Double(rank1) / Double(max(1, searchedMated)),
@@ -180,8 +183,11 @@ struct EvalGalleryCommand: AsyncParsableCommand {
             return
         }
         print(
-            "\(report.people) people; enrolled \(report.enrolled) (first image each), \(failures) could not be enrolled, \(flagged) flagged as possible duplicates"
+            "\(report.people) people; enrolled \(report.enrolled) (first image each), \(failures) could not be enrolled, \(flagged.count) flagged as possible duplicates"
         )
+        for (person, others) in flagged.sorted(by: { $0.key < $1.key }) {
+            print("  flagged: \(person) matches \(others.joined(separator: ", "))")
+        }
         print(
             String(
                 format: "mated searches %d: rank-1 %.2f %% (%d wrong), rank-10 %.2f %%", searchedMated,
