@@ -70,6 +70,21 @@ struct GalleryCLITests {
             ])
     }
 
+    @Test("1:N identification on all of LFW through a real gallery: rank-1 ≥ 99 %, FPIR at FMR 1e-5 ≤ 2 %")
+    func lfwIdentification() throws {
+        let run = try cli.likeness(arguments: ["eval-gallery", "--root", lfw, "--select", "centered", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(report["enrolled"] as? Int == 1_165)
+        #expect(report["mated_searches"] as? Int == 1_897)
+        #expect(report["non_mated_searches"] as? Int == 1_930)
+        #expect(try #require(report["rank_1"] as? Double) >= 0.99)
+        let points = try #require(report["operating_points"] as? [[String: Any]])
+        let strict = try #require(points.first { ($0["fmr"] as? Double) == 1e-5 })
+        #expect(try #require(strict["fpir"] as? Double) <= 0.02)
+        #expect(try #require(strict["tpir"] as? Double) >= 0.97)
+    }
+
     @Test("audit verify exits 1 and names the event after a row is edited")
     func tamperedAudit() async throws {
         let data = temporaryData()
