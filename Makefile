@@ -7,7 +7,7 @@ LFW := ../shared/data/lfw
 
 DEMO := out/demo-gallery
 
-.PHONY: bootstrap run test bench bench-search parity eval eval-gallery calibrate format
+.PHONY: bootstrap run test bench bench-search parity eval eval-gallery eval-cluster calibrate format
 
 bootstrap:
 	@scripts/bootstrap
@@ -63,6 +63,12 @@ eval: bootstrap
 ## 1:N identification on LFW through a real gallery: rank-1, TPIR and FPIR.
 eval-gallery: bootstrap
 	$(LIKENESS) eval-gallery --root $(LFW)/images --select centered
+
+## Group LFW's faces by person and score the groups against the folder names (report in out/).
+eval-cluster: bootstrap
+	@mkdir -p out
+	$(LIKENESS) cluster $(LFW)/images --one-face-per-photo --select centered --no-cache --truth-from-folders \
+	  --sweep 0.35 0.4 0.5 0.55 --report out/lfw-clusters.html --json out/lfw-clusters.json
 
 ## Recalibrate the shipped thresholds on the LFW training file (all pairs of its images).
 calibrate: bootstrap

@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "FaceKit", targets: ["FaceKit"]),
         .library(name: "Gallery", targets: ["Gallery"]),
+        .library(name: "Clustering", targets: ["Clustering"]),
         .executable(name: "likeness", targets: ["likeness"]),
     ],
     dependencies: [
@@ -46,11 +47,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "Clustering",
+            dependencies: ["Gallery"]
+        ),
         .executableTarget(
             name: "likeness",
             dependencies: [
                 "FaceKit",
                 "Gallery",
+                "Clustering",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +65,10 @@ let package = Package(
             name: "FaceKitTests",
             dependencies: ["FaceKit", "Gallery"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ClusteringTests",
+            dependencies: ["Clustering", "Gallery"]
         ),
         .testTarget(
             name: "GalleryTests",

@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: the face pipeline (default) and 1:N search.",
-        subcommands: [PipelineBenchCommand.self, SearchBenchCommand.self],
+        subcommands: [PipelineBenchCommand.self, SearchBenchCommand.self, ClusterBenchCommand.self],
         defaultSubcommand: PipelineBenchCommand.self)
 }
 
