@@ -79,6 +79,24 @@ struct ClusterCLITests {
         #expect(thirdGroups[lagos]?.count == 4, "the grown group kept its id")
     }
 
+    @Test("a missing folder is file_not_found; unreadable and HEIC files are counted, not fatal")
+    func badInput() throws {
+        let missing = try cli.likeness(arguments: ["cluster", "/nonexistent/likeness-photos"])
+        #expect(missing.status == 2 && missing.stderr.hasPrefix("error: file_not_found:"), "\(missing)")
+        let library = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-bad-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: library) }
+        try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
+        try Data("not a photo".utf8).write(to: library.appendingPathComponent("broken.jpg"))
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00]).write(to: library.appendingPathComponent("truncated.jpg"))
+        try Data("ftypheic".utf8).write(to: library.appendingPathComponent("phone.heic"))
+        let json = library.appendingPathComponent("out.json").path
+        try run(["cluster", library.path, "--no-cache", "--json", json])
+        let summary = try #require(try readJSON(json)["summary"] as? [String: Any])
+        let failed = try #require(summary["failed"] as? [String: Int])
+        #expect(failed.values.reduce(0, +) == 3, "\(failed)")
+        #expect(failed["unsupported_format"] ?? 0 >= 1)
+    }
+
     @Test("LFW: pairwise precision ≥ 0.99 at recall ≥ 0.9 on the people with two or more photos")
     func lfwAccuracy() throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -132,6 +132,10 @@ struct ClusterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let start = ContinuousClock.now
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError(code: "file_not_found", message: "\(directory) is not a directory")
+        }
         let root = URL(fileURLWithPath: directory)
         let paths = try ImageFiles.list(
             in: directory, extensions: ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "heic", "heif"])
