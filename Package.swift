@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         .target(
@@ -51,12 +52,20 @@ let package = Package(
             name: "Clustering",
             dependencies: ["Gallery"]
         ),
+        .target(
+            name: "Service",
+            dependencies: [
+                "FaceKit", "Gallery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "likeness",
             dependencies: [
                 "FaceKit",
                 "Gallery",
                 "Clustering",
+                "Service",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -65,6 +74,14 @@ let package = Package(
             name: "FaceKitTests",
             dependencies: ["FaceKit", "Gallery"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "Service", "FaceKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "ClusteringTests",

@@ -11,7 +11,7 @@ struct Likeness: AsyncParsableCommand {
             DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
             CalibrateCommand.self, QualityCommand.self, TrackCommand.self, BenchCommand.self,
             EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, SubjectsCommand.self, ConsentCommand.self,
-            AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self, ClusterCommand.self,
+            AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self, ClusterCommand.self, ServeCommand.self,
         ]
     )
 

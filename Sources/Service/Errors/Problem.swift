@@ -1,0 +1,81 @@
+import FaceKit
+import Foundation
+import Gallery
+import Hummingbird
+
+/// An RFC 9457 problem: every error the API returns, as `application/problem+json` with a
+/// stable `code`.
+public struct Problem: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    /// The stable machine-readable code, e.g. `no_face`, `payload_too_large`.
+    public let code: String
+    public let detail: String
+
+    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let object: [String: Any] = [
+            "type": "urn:likeness:problem:\(code)", "title": status.reasonPhrase, "status": status.code,
+            "detail": detail, "code": code,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The problem for any error; nothing unexpected leaks its message, and nothing else is a 500.
+    static func from(_ error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem: return problem
+        case let error as FaceKitError: return Problem(face: error)
+        case let error as GalleryError: return Problem(gallery: error)
+        case let error as HTTPError: return Problem(http: error)
+        case is DecodingError:
+            return Problem(.badRequest, code: "validation_failed", detail: "the JSON body has the wrong shape")
+        default: return Problem(.internalServerError, code: "internal_error", detail: "an unexpected error occurred")
+        }
+    }
+
+    init(face error: FaceKitError) {
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case .imageTooLarge: .contentTooLarge
+            case .unsupportedFormat: .unsupportedMediaType
+            case .imageUnreadable, .imageTooSmall, .noFace, .multipleFaces: .unprocessableContent
+            case .invalidArgument: .badRequest
+            case .modelUnavailable: .serviceUnavailable
+            default: .internalServerError
+            }
+        let code = error.code == .invalidArgument ? "validation_failed" : error.code.rawValue
+        self.init(status, code: code, detail: status == .internalServerError ? "inference failed" : error.message)
+    }
+
+    init(gallery error: GalleryError) {
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case .notFound: .notFound
+            case .consentRequired: .conflict
+            case .invalidArgument: .badRequest
+            default: .internalServerError
+            }
+        let code = error.code == .invalidArgument ? "validation_failed" : error.code.rawValue
+        self.init(status, code: code, detail: status == .internalServerError ? "the gallery failed" : error.message)
+    }
+
+    init(http error: HTTPError) {
+        let code =
+            switch error.status {
+            case .contentTooLarge: "payload_too_large"
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .unsupportedMediaType: "unsupported_media_type"
+            default: error.status.code < 500 ? "validation_failed" : "internal_error"
+            }
+        self.init(error.status, code: code, detail: error.body ?? error.status.reasonPhrase)
+    }
+}
