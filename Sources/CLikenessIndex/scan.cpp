@@ -35,7 +35,8 @@ int fail(char *error, size_t capacity, const char *message) {
 }
 
 bool hasAVX2() {
-    static const bool supported = __builtin_cpu_supports("avx2");
+    // The scan uses AVX2 and the re-scoring FMA: one check covers both kernels.
+    static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     return supported;
 }
 
@@ -360,7 +361,7 @@ int lki_scan_search(const lki_scan *index, const float *query, int k, int candid
         // A thread per 4,096 blocks at most: below ~130,000 templates starting one costs more than it saves.
         const int workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, blocks / 4096 + 1)));
         const size_t capacity = static_cast<size_t>(candidates);
-        const bool avx2 = hasAVX2() && __builtin_cpu_supports("fma") && !forcePortable.load();
+        const bool avx2 = hasAVX2() && !forcePortable.load();
         std::vector<MinHeap> heaps(workers);
         auto scan = [&](int w) {
             int64_t first = blocks * w / workers, end = blocks * (w + 1) / workers;

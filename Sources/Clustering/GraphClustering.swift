@@ -9,12 +9,9 @@ import Gallery
 public struct GraphClustering: Sendable {
     /// Minimum cosine similarity for two faces to be linked.
     public var threshold: Float
-    /// Neighbours examined per face.
-    public var neighbours: Int
 
-    public init(threshold: Float = 0.45, neighbours: Int = 10) {
+    public init(threshold: Float = 0.45) {
         self.threshold = threshold
-        self.neighbours = neighbours
     }
 
     /// A cluster label per face, in 0..<clusters; singletons get their own label.

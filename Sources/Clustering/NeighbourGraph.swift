@@ -22,16 +22,7 @@ public enum NeighbourGraph {
             let index = exact
             search = { r in index.search(Array(vectors[(r * dimension)..<((r + 1) * dimension)]), k: k + 1) }
         } else {
-            let index = try ScanIndex(dimension: dimension)
-            let sampleRows = min(count, 65_536)
-            let stride = max(1, count / sampleRows)
-            var sample: [Float] = []
-            sample.reserveCapacity(sampleRows * dimension)
-            for r in Swift.stride(from: 0, to: count, by: stride).prefix(sampleRows) {
-                sample.append(contentsOf: row(r))
-            }
-            try index.train(sample)
-            try index.add(vectors, ids: (0..<count).map(Int64.init))
+            let index = try ScanIndex.build(vectors, ids: (0..<count).map(Int64.init), dimension: dimension)
             search = { r in
                 try index.search(Array(vectors[(r * dimension)..<((r + 1) * dimension)]), k: k + 1, candidates: 64)
             }
@@ -41,20 +32,28 @@ public enum NeighbourGraph {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var r = worker
             while r < count {
-                let hits = (try? search(r)) ?? []
-                results.set(r, hits.filter { $0.id != Int64(r) }.prefix(k).map { $0 })
+                do {
+                    results.set(r, try search(r).filter { $0.id != Int64(r) }.prefix(k).map { $0 })
+                } catch {
+                    results.fail(error)
+                }
                 r += workers
             }
         }
+        if let error = results.error { throw error }
         return results.values
     }
 }
 
 /// Per-row results written by several threads, each to its own rows.
 private final class ResultSlots: @unchecked Sendable {
-    // @unchecked: every row is written by exactly one thread and read after all have finished.
+    // @unchecked: every row is written by exactly one thread and read after all have finished;
+    // the first error is kept under a lock.
     private var storage: [[SearchHit]]
+    private let lock = NSLock()
+    private(set) var error: (any Error)?
     init(count: Int) { storage = Array(repeating: [], count: count) }
+    func fail(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
     func set(_ row: Int, _ hits: [SearchHit]) { storage.withUnsafeMutableBufferPointer { $0[row] = hits } }
     var values: [[SearchHit]] { storage }
 }

@@ -43,6 +43,4 @@ extension Gallery {
         }
     }
 
-    /// Drops the in-memory indexes so the next use rebuilds them from the store.
-    public func dropIndexes() { indexes.removeAll() }
 }

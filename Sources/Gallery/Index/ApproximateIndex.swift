@@ -15,11 +15,8 @@ public final class ApproximateIndex: @unchecked Sendable {
     /// An empty index with `lists` inverted lists (about 4·√n suits n templates).
     public init(dimension: Int, lists: Int) throws {
         var out: OpaquePointer?
-        var message = [CChar](repeating: 0, count: 256)
-        let status = message.withUnsafeMutableBufferPointer {
-            lki_ivf_sq8_create(Int32(dimension), Int32(lists), &out, $0.baseAddress, $0.count)
-        }
-        guard status == 0, let out else { throw GalleryError.index(ApproximateIndex.text(message)) }
+        try indexCall { lki_ivf_sq8_create(Int32(dimension), Int32(lists), &out, $0, $1) }
+        guard let out else { throw GalleryError.index("the index could not be created") }
         handle = out
         self.dimension = dimension
         self.lists = lists
@@ -44,18 +41,18 @@ public final class ApproximateIndex: @unchecked Sendable {
 
     /// Learns the coarse centroids and quantiser ranges from a sample (row-major vectors).
     public func train(_ vectors: [Float]) throws {
-        try call { lki_train(handle, vectors, Int64(vectors.count / dimension), $0, $1) }
+        try indexCall { lki_train(handle, vectors, Int64(vectors.count / dimension), $0, $1) }
     }
 
     public func add(_ vectors: [Float], ids: [Int64]) throws {
         precondition(vectors.count == ids.count * dimension, "one id per vector")
-        try call { lki_add(handle, vectors, ids, Int64(ids.count), $0, $1) }
+        try indexCall { lki_add(handle, vectors, ids, Int64(ids.count), $0, $1) }
     }
 
     @discardableResult
     public func remove(ids: [Int64]) throws -> Int {
         var removed: Int64 = 0
-        try call { lki_remove(handle, ids, Int64(ids.count), &removed, $0, $1) }
+        try indexCall { lki_remove(handle, ids, Int64(ids.count), &removed, $0, $1) }
         return Int(removed)
     }
 
@@ -64,7 +61,7 @@ public final class ApproximateIndex: @unchecked Sendable {
         let count = queries.count / dimension
         var scores = [Float](repeating: 0, count: count * k)
         var ids = [Int64](repeating: -1, count: count * k)
-        try call { error, capacity in
+        try indexCall { error, capacity in
             scores.withUnsafeMutableBufferPointer { s in
                 ids.withUnsafeMutableBufferPointer { i in
                     lki_search(
@@ -78,15 +75,5 @@ public final class ApproximateIndex: @unchecked Sendable {
                 ids[q * k + j] < 0 ? nil : SearchHit(id: ids[q * k + j], similarity: scores[q * k + j])
             }
         }
-    }
-
-    private func call(_ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
-        var message = [CChar](repeating: 0, count: 256)
-        let status = message.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
-        guard status == 0 else { throw GalleryError.index(ApproximateIndex.text(message)) }
-    }
-
-    private static func text(_ message: [CChar]) -> String {
-        String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -17,11 +17,8 @@ public final class ScanIndex: @unchecked Sendable {
     /// An empty index; `subquantizers` (even, dividing the dimension) sets the scan codes' size.
     public init(dimension: Int, subquantizers: Int = 64) throws {
         var out: OpaquePointer?
-        var message = [CChar](repeating: 0, count: 256)
-        let status = message.withUnsafeMutableBufferPointer {
-            lki_scan_create(Int32(dimension), Int32(subquantizers), &out, $0.baseAddress, $0.count)
-        }
-        guard status == 0, let out else { throw GalleryError.index(ScanIndex.text(message)) }
+        try indexCall { lki_scan_create(Int32(dimension), Int32(subquantizers), &out, $0, $1) }
+        guard let out else { throw GalleryError.index("the index could not be created") }
         handle = out
         self.dimension = dimension
     }
@@ -39,14 +36,37 @@ public final class ScanIndex: @unchecked Sendable {
     /// Selects the portable kernel everywhere (tests compare the two).
     public static func forcePortableKernel(_ portable: Bool) { lki_scan_force_portable(portable ? 1 : 0) }
 
+    /// An index trained on an even spread of up to 65,536 of `vectors` (row-major), holding all of them.
+    public static func build(_ vectors: [Float], ids: [Int64], dimension: Int, subquantizers: Int = 64) throws
+        -> ScanIndex
+    {
+        let index = try ScanIndex(dimension: dimension, subquantizers: subquantizers)
+        try index.train(trainingSample(vectors, dimension: dimension))
+        try index.add(vectors, ids: ids)
+        return index
+    }
+
+    /// Every n-th row, so that at most `rows` rows spread over the whole set are taken.
+    public static func trainingSample(_ vectors: [Float], dimension: Int, rows: Int = 65_536) -> [Float] {
+        let count = vectors.count / dimension
+        let taken = min(count, rows)
+        let stride = max(1, count / max(1, taken))
+        var sample: [Float] = []
+        sample.reserveCapacity(taken * dimension)
+        for row in Swift.stride(from: 0, to: count, by: stride).prefix(taken) {
+            sample.append(contentsOf: vectors[(row * dimension)..<((row + 1) * dimension)])
+        }
+        return sample
+    }
+
     /// Learns the quantisers from a sample (row-major; at least 624 vectors).
     public func train(_ vectors: [Float]) throws {
-        try call { lki_scan_train(handle, vectors, Int64(vectors.count / dimension), $0, $1) }
+        try indexCall { lki_scan_train(handle, vectors, Int64(vectors.count / dimension), $0, $1) }
     }
 
     public func add(_ vectors: [Float], ids: [Int64]) throws {
         precondition(vectors.count == ids.count * dimension, "one id per vector")
-        try call { lki_scan_add(handle, vectors, ids, Int64(ids.count), $0, $1) }
+        try indexCall { lki_scan_add(handle, vectors, ids, Int64(ids.count), $0, $1) }
     }
 
     @discardableResult
@@ -57,7 +77,7 @@ public final class ScanIndex: @unchecked Sendable {
         precondition(query.count == dimension, "query dimension mismatch")
         var scores = [Float](repeating: 0, count: k)
         var ids = [Int64](repeating: -1, count: k)
-        try call { error, capacity in
+        try indexCall { error, capacity in
             scores.withUnsafeMutableBufferPointer { s in
                 ids.withUnsafeMutableBufferPointer { i in
                     lki_scan_search(
@@ -67,15 +87,5 @@ public final class ScanIndex: @unchecked Sendable {
             }
         }
         return (0..<k).compactMap { ids[$0] < 0 ? nil : SearchHit(id: ids[$0], similarity: scores[$0]) }
-    }
-
-    private func call(_ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
-        var message = [CChar](repeating: 0, count: 256)
-        let status = message.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
-        guard status == 0 else { throw GalleryError.index(ScanIndex.text(message)) }
-    }
-
-    private static func text(_ message: [CChar]) -> String {
-        String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

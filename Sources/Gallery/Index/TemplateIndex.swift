@@ -50,7 +50,7 @@ final class TemplateIndex {
             }
             if exact.count > approximateAbove {
                 let (allIDs, allVectors) = exact.contents
-                storage = .approximate(try TemplateIndex.buildApproximate(allIDs, allVectors, dimension: dimension))
+                storage = .approximate(try ScanIndex.build(allVectors, ids: allIDs, dimension: dimension))
             } else {
                 storage = .exact(exact)
             }
@@ -79,19 +79,5 @@ final class TemplateIndex {
         case .approximate(let index):
             return try index.search(vector, k: k, candidates: max(candidates, k), threads: threads)
         }
-    }
-
-    static func buildApproximate(_ ids: [Int64], _ vectors: [Float], dimension: Int) throws -> ScanIndex {
-        let index = try ScanIndex(dimension: dimension)
-        let sampleRows = min(ids.count, 65_536)
-        let stride = max(1, ids.count / sampleRows)
-        var sample: [Float] = []
-        sample.reserveCapacity(sampleRows * dimension)
-        for row in Swift.stride(from: 0, to: ids.count, by: stride).prefix(sampleRows) {
-            sample.append(contentsOf: vectors[(row * dimension)..<((row + 1) * dimension)])
-        }
-        try index.train(sample)
-        try index.add(vectors, ids: ids)
-        return index
     }
 }

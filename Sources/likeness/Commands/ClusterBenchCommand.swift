@@ -75,7 +75,7 @@ struct ClusterBenchCommand: AsyncParsableCommand {
         let graph = try NeighbourGraph.build(vectors: vectors, dimension: dimension, k: neighbours)
         let graphSeconds = (ContinuousClock.now - start).seconds
         start = ContinuousClock.now
-        let labels = GraphClustering(threshold: threshold, neighbours: neighbours).labels(graph: graph)
+        let labels = GraphClustering(threshold: threshold).labels(graph: graph)
         let componentsSeconds = (ContinuousClock.now - start).seconds
         let report = Report(
             faces: faces, people: people, graphSeconds: graphSeconds, componentsSeconds: componentsSeconds,

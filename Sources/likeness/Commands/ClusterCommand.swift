@@ -220,7 +220,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 code: "cache_corrupt", message: "\(cacheURL.path) holds templates of another size; delete it")
         }
         let graph = try NeighbourGraph.build(vectors: vectors, dimension: dimension, k: neighbours)
-        let labels = GraphClustering(threshold: threshold, neighbours: neighbours).labels(graph: graph)
+        let labels = GraphClustering(threshold: threshold).labels(graph: graph)
         summary.clusteringSeconds = (ContinuousClock.now - clusterStart).seconds
 
         var members: [Int: [Int]] = [:]
@@ -248,7 +248,7 @@ struct ClusterCommand: AsyncParsableCommand {
             let repeated = truth.indices.filter { counts[truth[$0]]! >= 2 }
             evaluation = ([threshold] + sweep).map { t in
                 let predicted =
-                    t == threshold ? labels : GraphClustering(threshold: t, neighbours: neighbours).labels(graph: graph)
+                    t == threshold ? labels : GraphClustering(threshold: t).labels(graph: graph)
                 return Output.Sweep(
                     threshold: t, all: ClusterEvaluation.compare(predicted: predicted, truth: truth),
                     peopleWithTwoOrMore: ClusterEvaluation.compare(

@@ -198,15 +198,9 @@ struct SearchBenchCommand: AsyncParsableCommand {
         let exactBuild = (ContinuousClock.now - start).seconds
 
         log.write(Data("building the scan index…\n".utf8))
-        let sampleRows = min(total, 65_536)
-        let stride = max(1, total / sampleRows)
-        var sample: [Float] = []
-        sample.reserveCapacity(sampleRows * dimension)
-        for r in Swift.stride(from: 0, to: total, by: stride).prefix(sampleRows) { sample.append(contentsOf: row(r)) }
         start = ContinuousClock.now
-        let scan = try ScanIndex(dimension: dimension, subquantizers: subquantizers)
-        try scan.train(sample)
-        try scan.add(vectors, ids: (0..<total).map(Int64.init))
+        let scan = try ScanIndex.build(
+            vectors, ids: (0..<total).map(Int64.init), dimension: dimension, subquantizers: subquantizers)
         let scanBuild = (ContinuousClock.now - start).seconds
 
         var ann: ApproximateIndex?
@@ -217,7 +211,7 @@ struct SearchBenchCommand: AsyncParsableCommand {
             ApproximateIndex.setThreads(ProcessInfo.processInfo.activeProcessorCount)
             let ivf = try ApproximateIndex(dimension: dimension, lists: lists)
             start = ContinuousClock.now
-            try ivf.train(Array(sample.prefix(min(sampleRows, lists * 64) * dimension)))
+            try ivf.train(ScanIndex.trainingSample(vectors, dimension: dimension, rows: lists * 64))
             train = (ContinuousClock.now - start).seconds
             start = ContinuousClock.now
             try ivf.add(vectors, ids: (0..<total).map(Int64.init))
