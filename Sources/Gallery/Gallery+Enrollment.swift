@@ -36,7 +36,7 @@ extension Gallery {
         if !duplicates.isEmpty && request.policy == .reject {
             _ = try await store.appendAudit(
                 AuditDraft(
-                    tenant: request.tenant, actor: configuration.actor, action: "enroll.rejected",
+                    tenant: request.tenant, actor: actorName, action: "enroll.rejected",
                     subject: request.subject, details: details), signer: signer)
             return EnrollmentResult(
                 status: .possibleDuplicate, subject: request.subject, templateIDs: [], duplicates: duplicates)
@@ -52,7 +52,7 @@ extension Gallery {
         let stored = try await store.addTemplates(
             sealed, subjectID: subject.id,
             audit: AuditDraft(
-                tenant: request.tenant, actor: configuration.actor, action: "enroll", subject: request.subject,
+                tenant: request.tenant, actor: actorName, action: "enroll", subject: request.subject,
                 details: details), signer: signer)
         try index.add(
             ids: stored.map(\.id),

@@ -32,7 +32,7 @@ extension Gallery {
             tenants: tenants,
             secrets: [Gallery.auditKeyName: try nextWrapper.wrap(auditKey, tenant: Gallery.auditKeyName)],
             audit: AuditDraft(
-                tenant: nil, actor: configuration.actor, action: "keys.rotate_master",
+                tenant: nil, actor: actorName, action: "keys.rotate_master",
                 details: ["tenants": .int(tenants.count)]), signer: signer)
         try Gallery.promote(pending, to: file)
         masterKey = next
@@ -67,7 +67,7 @@ extension Gallery {
         try await store.rekeyTenant(
             tenant.id, wrappedKey: wrapped, templates: resealed,
             audit: AuditDraft(
-                tenant: name, actor: configuration.actor, action: "keys.rotate_tenant",
+                tenant: name, actor: actorName, action: "keys.rotate_tenant",
                 details: ["templates": .int(resealed.count), "key_version": .int(tenant.keyVersion)]), signer: signer)
         tenantKeys[name] = new
         for key in indexes.keys where key.tenantID == tenant.id { indexes.removeValue(forKey: key) }

@@ -49,7 +49,7 @@ extension Gallery {
         let matches = candidates.filter(\.match)
         _ = try await store.appendAudit(
             AuditDraft(
-                tenant: tenant, actor: configuration.actor, action: "search",
+                tenant: tenant, actor: actorName, action: "search",
                 details: [
                     "pack": .string(pack), "k": .int(k), "threshold": .double(threshold),
                     "matches": .strings(matches.map(\.subject)),
@@ -86,7 +86,7 @@ extension Gallery {
             match: Double(fused) >= threshold)
         _ = try await store.appendAudit(
             AuditDraft(
-                tenant: tenant, actor: configuration.actor, action: "verify", subject: subject,
+                tenant: tenant, actor: actorName, action: "verify", subject: subject,
                 details: [
                     "pack": .string(pack), "threshold": .double(threshold), "match": .bool(result.match),
                     "similarity": .double(result.similarity),

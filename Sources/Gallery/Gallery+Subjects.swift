@@ -54,7 +54,7 @@ extension Gallery {
         let removed = try await store.eraseSubject(
             record.id,
             audit: AuditDraft(
-                tenant: tenant, actor: configuration.actor, action: "erase", subject: subject,
+                tenant: tenant, actor: actorName, action: "erase", subject: subject,
                 details: ["reason": .string(reason)]), signer: signer)
         for (key, index) in indexes where key.tenantID == keys.tenant.id {
             try index.remove(ids: removed)
@@ -76,7 +76,7 @@ extension Gallery {
             NewConsent(purpose: purpose, textVersion: textVersion, textHash: hash, evidence: evidence),
             subjectID: record.id,
             audit: AuditDraft(
-                tenant: tenant, actor: configuration.actor, action: "consent.grant", subject: subject,
+                tenant: tenant, actor: actorName, action: "consent.grant", subject: subject,
                 details: [
                     "purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash),
                 ]
@@ -95,7 +95,7 @@ extension Gallery {
         let revoked = try await store.revokeConsent(
             purpose: purpose, subjectID: record.id,
             audit: AuditDraft(
-                tenant: tenant, actor: configuration.actor, action: "consent.revoke", subject: subject,
+                tenant: tenant, actor: actorName, action: "consent.revoke", subject: subject,
                 details: ["purpose": .string(purpose)]), signer: signer)
         guard configuration.requireConsent, record.erasedAt == nil,
             try await !store.consents(subjectID: record.id).contains(where: \.isActive)

@@ -56,6 +56,16 @@ public protocol GalleryStore: Sendable {
     func revokeConsent(purpose: String, subjectID: Int64, audit: AuditDraft, signer: AuditSigner) async throws -> Int
     func consents(subjectID: Int64) async throws -> [Consent]
 
+    // API keys
+    /// Stores a new API key with its audit event.
+    func insertAPIKey(_ key: NewAPIKey, audit: AuditDraft, signer: AuditSigner) async throws -> APIKey
+    /// The key whose secret hashes to `secretHash`, revoked or not.
+    func apiKey(secretHash: Data) async throws -> APIKey?
+    /// Every key, or one tenant's, in creation order.
+    func apiKeys(tenantID: Int64?) async throws -> [APIKey]
+    /// Marks a key revoked with its audit event; returns false when no active key has that id.
+    func revokeAPIKey(id: String, audit: AuditDraft, signer: AuditSigner) async throws -> Bool
+
     // Audit
     func appendAudit(_ draft: AuditDraft, signer: AuditSigner) async throws -> AuditEvent
     /// Events in sequence order after `afterSequence`, optionally one tenant's only.

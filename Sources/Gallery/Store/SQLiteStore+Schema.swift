@@ -61,6 +61,20 @@ extension SQLiteStore {
                     CREATE INDEX audit_event_by_tenant ON audit_event(tenant, sequence);
                     """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_key (
+                        id TEXT PRIMARY KEY,
+                        tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+                        secret_hash BLOB NOT NULL UNIQUE,
+                        label TEXT,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    CREATE INDEX api_key_by_tenant ON api_key(tenant_id);
+                    """)
+        }
         return migrator
     }
 }

@@ -5,8 +5,64 @@ import Gallery
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Manage the keys that protect the gallery.",
-        subcommands: [Rotate.self])
+        abstract: "Manage API keys, and the keys that protect the gallery.",
+        subcommands: [Create.self, List.self, Revoke.self, Rotate.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API key for --tenant; the secret is printed once and only its hash is stored.")
+
+        @Option(help: "A note on who uses the key.")
+        var label: String?
+
+        @Flag(help: "Print the key as one JSON object.")
+        var json = false
+
+        @OptionGroup var gallery: GalleryOptions
+
+        func run() async throws {
+            let issued = try await gallery.open().createAPIKey(tenant: gallery.tenant, label: label)
+            if json {
+                try printJSONLine(["id": issued.key.id, "tenant": issued.key.tenantName, "secret": issued.secret])
+            } else {
+                print("key \(issued.key.id) for tenant \(issued.key.tenantName) (shown once, keep it safe):")
+                print(issued.secret)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List API keys (ids, never secrets).")
+
+        @Flag(help: "Every tenant's keys, not only --tenant's.")
+        var all = false
+
+        @OptionGroup var gallery: GalleryOptions
+
+        func run() async throws {
+            let keys = try await gallery.open().apiKeys(tenant: all ? nil : gallery.tenant)
+            let format = ISO8601DateFormatter()
+            for key in keys {
+                let state = key.revokedAt.map { "revoked \(format.string(from: $0))" } ?? "active"
+                print(
+                    "\(key.id)  \(key.tenantName)  \(format.string(from: key.createdAt))  \(state)  \(key.label ?? "")")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key by its id (k_…).")
+
+        @Argument(help: "The key's id, as `keys create` and `keys list` print it.")
+        var id: String
+
+        @OptionGroup var gallery: GalleryOptions
+
+        func run() async throws {
+            try await gallery.open().revokeAPIKey(id: id)
+            print("key \(id) revoked")
+        }
+    }
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

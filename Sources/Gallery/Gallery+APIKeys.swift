@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+
+/// A newly created API key with its secret, which is never stored and cannot be shown again.
+public struct IssuedAPIKey: Sendable {
+    public var key: APIKey
+    /// `lk_<id>_<secret>`: what the client sends as `Authorization: Bearer …`.
+    public var secret: String
+}
+
+extension Gallery {
+    /// The acting principal of the current task (an API key's id, say), recorded in audit events
+    /// instead of the configured actor.
+    @TaskLocal public static var actingAs: String?
+
+    var actorName: String { Gallery.actingAs ?? configuration.actor }
+
+    /// Creates a key for a tenant (creating the tenant on first use).
+    public func createAPIKey(tenant: String, label: String?) async throws -> IssuedAPIKey {
+        if let label { try Gallery.validate(name: label, what: "key label") }
+        let keys = try await keys(for: tenant, create: true)
+        let id = "k_" + Gallery.randomToken(bytes: 6)
+        let secret = "lk_\(id.dropFirst(2))_" + Gallery.randomToken(bytes: 24)
+        let key = try await store.insertAPIKey(
+            NewAPIKey(id: id, tenantID: keys.tenant.id, label: label, secretHash: Gallery.hash(secret: secret)),
+            audit: AuditDraft(
+                tenant: tenant, actor: actorName, action: "api_key.create",
+                details: ["key": .string(id), "label": .string(label ?? "")]), signer: signer)
+        return IssuedAPIKey(key: key, secret: secret)
+    }
+
+    /// The active key a client presented, or nil for an unknown or revoked one.
+    public func authenticate(secret: String) async throws -> APIKey? {
+        guard secret.hasPrefix("lk_"), secret.utf8.count <= 200 else { return nil }
+        guard let key = try await store.apiKey(secretHash: Gallery.hash(secret: secret)), key.isActive else {
+            return nil
+        }
+        return key
+    }
+
+    /// Keys of one tenant, or of every tenant when `tenant` is nil.
+    public func apiKeys(tenant: String?) async throws -> [APIKey] {
+        guard let tenant else { return try await store.apiKeys(tenantID: nil) }
+        guard let record = try await store.tenant(named: tenant) else { return [] }
+        return try await store.apiKeys(tenantID: record.id)
+    }
+
+    /// Revokes a key by its id; later requests with it are refused.
+    public func revokeAPIKey(id: String) async throws {
+        let all = try await store.apiKeys(tenantID: nil)
+        guard let key = all.first(where: { $0.id == id }) else { throw GalleryError(.notFound, "no API key \(id)") }
+        let revoked = try await store.revokeAPIKey(
+            id: id,
+            audit: AuditDraft(
+                tenant: key.tenantName, actor: actorName, action: "api_key.revoke", details: ["key": .string(id)]),
+            signer: signer)
+        guard revoked else { throw GalleryError(.notFound, "API key \(id) is already revoked") }
+    }
+
+    static func hash(secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
+
+    static func randomToken(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
