@@ -44,3 +44,14 @@ extension Gallery {
     }
 
 }
+
+extension Gallery {
+    /// Stored templates per tenant, for monitoring.
+    public func templateCounts() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for tenant in try await store.tenants() {
+            counts[tenant.name] = try await store.templateCount(tenantID: tenant.id)
+        }
+        return counts
+    }
+}

@@ -13,6 +13,10 @@ extension Gallery {
         try Gallery.validate(name: request.subject, what: "subject")
         for sample in request.samples { try checkDimension(sample.vector) }
         let keys = try await keys(for: request.tenant, create: true)
+        // One enrolment per tenant at a time: otherwise two requests enrolling the same face
+        // under two new ids could both pass the duplicate search before either is stored.
+        await lockEnrollment(tenantID: keys.tenant.id)
+        defer { unlockEnrollment(tenantID: keys.tenant.id) }
         let existing = try await store.subject(tenantID: keys.tenant.id, externalID: request.subject)
         if configuration.requireConsent {
             var consents: [Consent] = []
@@ -79,4 +83,25 @@ extension Gallery {
     }
 
     static func rounded(_ value: Float) -> Double { (Double(value) * 10_000).rounded() / 10_000 }
+}
+
+extension Gallery {
+    func lockEnrollment(tenantID: Int64) async {
+        guard enrollingTenants.contains(tenantID) else {
+            enrollingTenants.insert(tenantID)
+            return
+        }
+        await withCheckedContinuation { enrollmentWaiters[tenantID, default: []].append($0) }
+    }
+
+    /// Hands the lock to the next waiter, if any, so it never appears free in between.
+    func unlockEnrollment(tenantID: Int64) {
+        if var waiters = enrollmentWaiters[tenantID], !waiters.isEmpty {
+            let next = waiters.removeFirst()
+            enrollmentWaiters[tenantID] = waiters.isEmpty ? nil : waiters
+            next.resume()
+        } else {
+            enrollingTenants.remove(tenantID)
+        }
+    }
 }

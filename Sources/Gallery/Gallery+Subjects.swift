@@ -29,6 +29,25 @@ extension Gallery {
         return try await store.subjects(tenantID: keys.tenant.id, afterID: afterID, limit: max(1, min(limit, 10_000)))
     }
 
+    /// Creates a subject that does not exist yet (an erased one may be created again).
+    /// - Throws: `already_exists` when an active subject has that id.
+    public func createSubject(tenant: String, subject: String, metadata: String?) async throws -> Subject {
+        try Gallery.validate(name: subject, what: "subject")
+        if let metadata, metadata.utf8.count > 4_096 {
+            throw GalleryError(.invalidArgument, "metadata must be at most 4096 bytes")
+        }
+        let keys = try await keys(for: tenant, create: true)
+        if let existing = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
+            existing.erasedAt == nil
+        {
+            throw GalleryError(.alreadyExists, "subject \(subject) exists")
+        }
+        let record = try await store.ensureSubject(tenantID: keys.tenant.id, externalID: subject, metadata: metadata)
+        _ = try await store.appendAudit(
+            AuditDraft(tenant: tenant, actor: actorName, action: "subject.create", subject: subject), signer: signer)
+        return record
+    }
+
     public func details(tenant: String, subject: String) async throws -> SubjectDetails {
         let keys = try await keys(for: tenant, create: true)
         guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject) else {

@@ -15,6 +15,8 @@ public actor Gallery {
     let signer: AuditSigner
     var tenantKeys: [String: TenantKeys] = [:]
     var indexes: [IndexKey: TemplateIndex] = [:]
+    var enrollingTenants: Set<Int64> = []
+    var enrollmentWaiters: [Int64: [CheckedContinuation<Void, Never>]] = [:]
 
     struct IndexKey: Hashable {
         var tenantID: Int64

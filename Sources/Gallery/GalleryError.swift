@@ -16,6 +16,8 @@ public struct GalleryError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let notFound = Code(rawValue: "not_found")
         /// Enrolment needs an active consent for the purpose, and there is none.
         public static let consentRequired = Code(rawValue: "consent_required")
+        /// The thing to create (a subject, say) exists already.
+        public static let alreadyExists = Code(rawValue: "already_exists")
         /// An argument is outside its allowed range.
         public static let invalidArgument = Code(rawValue: "invalid_argument")
         /// The database failed or holds data this version cannot read.

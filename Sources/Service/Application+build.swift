@@ -1,15 +1,49 @@
 import FaceKit
+import Gallery
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 
-/// The HTTP application: routes, the problem+json mapping, and the listening address.
+/// The HTTP application: routes, authentication, limits, metrics and the problem+json mapping.
 ///
 /// `likeness serve` runs it; tests call it too, through HummingbirdTesting.
-public func buildApplication(configuration: ServiceConfiguration, analyzer: FaceAnalyzer) -> some ApplicationProtocol {
-    let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
-    HealthController(analyzer: analyzer).addRoutes(to: router)
-    FaceController(analyzer: analyzer, configuration: configuration).addRoutes(to: router.group("v1"))
+public func buildApplication(
+    configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, analyzer: analyzer, gallery: gallery)
+    var http = HTTP1Channel.Configuration()
+    http.idleTimeout = .milliseconds(Int64(configuration.requestTimeoutSeconds * 1000))
     return Application(
-        router: router,
+        router: router, server: .http1(configuration: http),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "likeness"))
+}
+
+/// The router with every route; tests list its routes to hold them to the OpenAPI document.
+public func buildRouter(
+    configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery
+) -> Router<ServiceRequestContext> {
+    let metrics = ServiceMetrics()
+    let dependencies = ServiceDependencies(
+        analyzer: analyzer, gallery: gallery, configuration: configuration, metrics: metrics)
+    let workers = max(1, analyzer.workerCount)
+    let gate = InferenceGate(
+        capacity: configuration.maxInFlight > 0 ? configuration.maxInFlight : workers * 4, workers: workers)
+    let limiter = RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
+
+    let router = Router(context: ServiceRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware())
+    HealthController(dependencies: dependencies, gate: gate).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
+
+    let v1 = router.group("v1")
+        .add(middleware: BearerAuthMiddleware(gallery: gallery))
+        .add(middleware: RateLimitMiddleware(limiter: limiter, metrics: metrics))
+    let images = v1.group().add(middleware: AdmissionMiddleware(gate: gate, metrics: metrics))
+    FaceController(dependencies: dependencies).addRoutes(to: images)
+    SubjectController(dependencies: dependencies).addRoutes(to: v1, imageGroup: images)
+    SearchController(dependencies: dependencies).addRoutes(imageGroup: images)
+    ClusterController(dependencies: dependencies).addRoutes(imageGroup: images)
+    AuditController(dependencies: dependencies).addRoutes(to: v1)
+    return router
 }

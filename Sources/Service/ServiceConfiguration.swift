@@ -1,9 +1,98 @@
-/// How `likeness serve` runs: where it listens and what it accepts.
-public struct ServiceConfiguration: Sendable {
+import Foundation
+
+/// How `likeness serve` runs: where it listens, what it accepts and how it sheds load.
+///
+/// Every field can come from a JSON config file, from `LIKENESS_*` environment variables and
+/// from command-line flags (flags win, then the environment, then the file).
+public struct ServiceConfiguration: Sendable, Codable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
     /// The largest request body accepted (default 20 MB).
     public var maxBodyBytes = 20_000_000
+    /// The largest single encoded image (default 15 MB).
+    public var maxImageBytes = 15_000_000
+    /// The most pixels an image may decode to (default 40 megapixels).
+    public var maxImagePixels = 40_000_000
+    /// Images one request may carry (enrolment and clustering take several).
+    public var maxImagesPerRequest = 100
+    /// Seconds a client may take to send its request, and a connection may stay idle.
+    public var requestTimeoutSeconds = 30.0
+    /// Image requests running or waiting for an inference worker at once; more get 503 `overloaded`.
+    /// Zero means four per inference worker.
+    public var maxInFlight = 0
+    /// Sustained requests per second each API key may make (token bucket refill rate).
+    public var rateLimitPerSecond = 50.0
+    /// Requests a key may make in a burst above the sustained rate.
+    public var rateLimitBurst = 100.0
+    /// The false-match rate of 1:1 decisions when a request names none.
+    public var defaultFMR = 1e-4
+    /// The false-match rate of 1:N search and duplicate detection when a request names none.
+    public var defaultSearchFMR = 1e-5
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case host, port
+        case maxBodyBytes = "max_body_bytes"
+        case maxImageBytes = "max_image_bytes"
+        case maxImagePixels = "max_image_pixels"
+        case maxImagesPerRequest = "max_images_per_request"
+        case requestTimeoutSeconds = "request_timeout_seconds"
+        case maxInFlight = "max_in_flight"
+        case rateLimitPerSecond = "rate_limit_per_second"
+        case rateLimitBurst = "rate_limit_burst"
+        case defaultFMR = "default_fmr"
+        case defaultSearchFMR = "default_search_fmr"
+    }
+
+    /// Reads every field the file names; the others keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try container.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.host, &host)
+        try read(.port, &port)
+        try read(.maxBodyBytes, &maxBodyBytes)
+        try read(.maxImageBytes, &maxImageBytes)
+        try read(.maxImagePixels, &maxImagePixels)
+        try read(.maxImagesPerRequest, &maxImagesPerRequest)
+        try read(.requestTimeoutSeconds, &requestTimeoutSeconds)
+        try read(.maxInFlight, &maxInFlight)
+        try read(.rateLimitPerSecond, &rateLimitPerSecond)
+        try read(.rateLimitBurst, &rateLimitBurst)
+        try read(.defaultFMR, &defaultFMR)
+        try read(.defaultSearchFMR, &defaultSearchFMR)
+    }
+
+    /// The problems with these settings, one line each; empty when they are usable.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !(1...65_535).contains(port) { problems.append("port must be in 1...65535") }
+        if !(1_000...500_000_000).contains(maxBodyBytes) {
+            problems.append("max_body_bytes must be in 1000...500000000")
+        }
+        if !(1_000...maxBodyBytes).contains(maxImageBytes) {
+            problems.append("max_image_bytes must be in 1000...max_body_bytes")
+        }
+        if !(1_024...400_000_000).contains(maxImagePixels) {
+            problems.append("max_image_pixels must be in 1024...400000000")
+        }
+        if !(1...1_000).contains(maxImagesPerRequest) { problems.append("max_images_per_request must be in 1...1000") }
+        if !(requestTimeoutSeconds >= 1 && requestTimeoutSeconds <= 3_600) {
+            problems.append("request_timeout_seconds must be in 1...3600")
+        }
+        if !(0...10_000).contains(maxInFlight) { problems.append("max_in_flight must be in 0...10000") }
+        if !(rateLimitPerSecond > 0 && rateLimitPerSecond <= 1_000_000) {
+            problems.append("rate_limit_per_second must be in (0, 1000000]")
+        }
+        if !(rateLimitBurst >= 1 && rateLimitBurst <= 1_000_000) {
+            problems.append("rate_limit_burst must be in 1...1000000")
+        }
+        for (name, fmr) in [("default_fmr", defaultFMR), ("default_search_fmr", defaultSearchFMR)]
+        where !(fmr > 0 && fmr < 1) {
+            problems.append("\(name) must be in (0, 1)")
+        }
+        return problems
+    }
 }

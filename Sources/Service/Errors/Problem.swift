@@ -10,21 +10,38 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The stable machine-readable code, e.g. `no_face`, `payload_too_large`.
     public let code: String
     public let detail: String
+    /// Extra members of the problem object (e.g. `duplicates`, `reasons`), as JSON.
+    let extensions: [String: ProblemValue]
+    /// `Retry-After` seconds, for `overloaded` and `rate_limited`.
+    let retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+        self.init(status, code: code, detail: detail, extensions: [:], retryAfter: nil)
+    }
+
+    init(
+        _ status: HTTPResponse.Status, code: String, detail: String, extensions: [String: ProblemValue],
+        retryAfter: Int? = nil
+    ) {
         self.status = status
         self.code = code
         self.detail = detail
+        self.extensions = extensions
+        self.retryAfter = retryAfter
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let object: [String: Any] = [
-            "type": "urn:likeness:problem:\(code)", "title": status.reasonPhrase, "status": status.code,
-            "detail": detail, "code": code,
-        ]
+        var object: [String: Any] = extensions.mapValues(\.json)
+        object["type"] = "urn:likeness:problem:\(code)"
+        object["title"] = status.reasonPhrase
+        object["status"] = status.code
+        object["detail"] = detail
+        object["code"] = code
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"likeness\"" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -59,7 +76,7 @@ public struct Problem: HTTPResponseError, Sendable {
         let status: HTTPResponse.Status =
             switch error.code {
             case .notFound: .notFound
-            case .consentRequired: .conflict
+            case .consentRequired, .alreadyExists: .conflict
             case .invalidArgument: .badRequest
             default: .internalServerError
             }
@@ -74,8 +91,22 @@ public struct Problem: HTTPResponseError, Sendable {
             case .notFound: "not_found"
             case .methodNotAllowed: "method_not_allowed"
             case .unsupportedMediaType: "unsupported_media_type"
+            case .requestTimeout: "request_timeout"
             default: error.status.code < 500 ? "validation_failed" : "internal_error"
             }
         self.init(error.status, code: code, detail: error.body ?? error.status.reasonPhrase)
     }
+}
+
+/// A JSON value inside a problem's extension members, encoded when the problem is made.
+struct ProblemValue: Sendable {
+    let data: Data
+
+    init<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        data = (try? encoder.encode(value)) ?? Data("null".utf8)
+    }
+
+    var json: Any { (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) ?? NSNull() }
 }

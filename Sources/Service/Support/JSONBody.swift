@@ -1,28 +1,18 @@
 import Foundation
 import Hummingbird
 
-/// Reading JSON request bodies strictly: a size limit, the right content type, no unknown fields.
+/// Strict JSON bodies: the right content type, a size limit, no unknown fields, typed errors.
 enum JSONBody {
     static func decode<T: Decodable>(
-        _ type: T.Type, from request: Request, limit: Int, allowedKeys: Set<String>
+        _ type: T.Type, from request: Request, limits: ServiceConfiguration, allowedKeys: Set<String>
     ) async throws -> T {
-        guard let contentType = request.headers[.contentType]?.lowercased(),
-            contentType.hasPrefix("application/json")
-        else {
+        guard RequestBody.mediaType(of: request) == "application/json" else {
             throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send application/json")
         }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            throw Problem(.contentTooLarge, code: "payload_too_large", detail: "the body is larger than \(limit) bytes")
-        }
+        let buffer = try await RequestBody.collect(
+            request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
         let data = Data(buffer: buffer)
-        guard !data.isEmpty else { throw Problem(.badRequest, code: "validation_failed", detail: "the body is empty") }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the body is not a JSON object")
-        }
+        let object = try jsonObject(data)
         let unknown = Set(object.keys).subtracting(allowedKeys)
         guard unknown.isEmpty else {
             throw Problem(
@@ -34,6 +24,15 @@ enum JSONBody {
         } catch let error as DecodingError {
             throw Problem(.badRequest, code: "validation_failed", detail: describe(error))
         }
+    }
+
+    /// The body as a JSON object, or `validation_failed`.
+    static func jsonObject(_ data: Data) throws -> [String: Any] {
+        guard !data.isEmpty else { throw Problem(.badRequest, code: "validation_failed", detail: "the body is empty") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Problem(.badRequest, code: "validation_failed", detail: "the body is not a JSON object")
+        }
+        return object
     }
 
     /// A short account of what is wrong with the body, naming the field.
@@ -50,18 +49,11 @@ enum JSONBody {
         }
     }
 
-    /// Base64 image bytes from a field.
-    static func image(_ text: String, field: String) throws -> [UInt8] {
-        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "\(field) is not base64 image data")
-        }
-        return [UInt8](data)
-    }
-
     /// An encodable value as a JSON response.
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(

@@ -1,39 +1,120 @@
 import ArgumentParser
 import Foundation
+import Gallery
 import Service
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API (so far: /healthz, /readyz, /v1/detect, /v1/verify).",
-        discussion:
-            "Errors are RFC 9457 application/problem+json with a stable code. Stops cleanly on SIGINT or SIGTERM.")
+        abstract: "Run the HTTP API.",
+        discussion: """
+            Settings come from a JSON config file (--config or $LIKENESS_CONFIG), then LIKENESS_* \
+            environment variables (LIKENESS_HOST, LIKENESS_PORT, LIKENESS_MAX_BODY_BYTES, \
+            LIKENESS_MAX_IMAGE_BYTES, LIKENESS_REQUEST_TIMEOUT_SECONDS, LIKENESS_MAX_IN_FLIGHT, \
+            LIKENESS_RATE_LIMIT_PER_SECOND, LIKENESS_RATE_LIMIT_BURST, LIKENESS_DEFAULT_FMR, \
+            LIKENESS_DEFAULT_SEARCH_FMR), then these flags, each overriding the one before. Clients \
+            authenticate with API keys from `likeness keys create --tenant T`. Errors are RFC 9457 \
+            application/problem+json with a stable code. SIGINT or SIGTERM stops it gracefully: \
+            requests in flight finish first.
+            """)
 
-    @Option(help: "Address to listen on.")
-    var host: String = "127.0.0.1"
+    @Option(help: "A JSON file of settings (keys as in docs/service.md).")
+    var config: String?
 
-    @Option(help: "Port to listen on.")
-    var port: Int = 8080
+    @Option(help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "Largest request body in bytes.")
-    var maxBodyBytes: Int = 20_000_000
+    @Option(help: "Port to listen on (default 8080).")
+    var port: Int?
 
+    @Option(help: "Largest request body in bytes (default 20000000).")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Largest single image in bytes (default 15000000).")
+    var maxImageBytes: Int?
+
+    @Option(help: "Seconds a client may take to send a request (default 30).")
+    var requestTimeout: Double?
+
+    @Option(help: "Image requests admitted at once, running or queued (default: 4 per inference worker).")
+    var maxInFlight: Int?
+
+    @Option(help: "Sustained requests per second per API key (default 50).")
+    var rateLimit: Double?
+
+    @Option(help: "Burst of requests per API key above the sustained rate (default 100).")
+    var rateLimitBurst: Double?
+
+    @Option(help: "False-match rate of 1:1 decisions when a request names none (default 1e-4).")
+    var defaultFMR: Double?
+
+    @Option(help: "False-match rate of search and duplicate checks when a request names none (default 1e-5).")
+    var defaultSearchFMR: Double?
+
+    @OptionGroup var gallery: GalleryOptions
     @OptionGroup var pipeline: PipelineOptions
 
-    func validate() throws {
-        guard (1...65_535).contains(port) else { throw ValidationError("--port must be in 1...65535") }
-        guard (1_000...200_000_000).contains(maxBodyBytes) else {
-            throw ValidationError("--max-body-bytes must be in 1000...200000000")
+    /// The settings from file, environment and flags, in that order of precedence (lowest first).
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfiguration {
+        var settings = ServiceConfiguration()
+        if let path = config ?? environment["LIKENESS_CONFIG"] {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CLIError(code: "file_not_found", message: "cannot read the config file \(path)")
+            }
+            do {
+                settings = try JSONDecoder().decode(ServiceConfiguration.self, from: data)
+            } catch {
+                throw CLIError(code: "invalid_config", message: "\(path): \(error)")
+            }
         }
+        func env<T: LosslessStringConvertible>(_ name: String, _ value: inout T) throws {
+            guard let text = environment[name] else { return }
+            guard let parsed = T(text) else {
+                throw CLIError(code: "invalid_config", message: "\(name)=\(text) is not valid")
+            }
+            value = parsed
+        }
+        try env("LIKENESS_HOST", &settings.host)
+        try env("LIKENESS_PORT", &settings.port)
+        try env("LIKENESS_MAX_BODY_BYTES", &settings.maxBodyBytes)
+        try env("LIKENESS_MAX_IMAGE_BYTES", &settings.maxImageBytes)
+        try env("LIKENESS_REQUEST_TIMEOUT_SECONDS", &settings.requestTimeoutSeconds)
+        try env("LIKENESS_MAX_IN_FLIGHT", &settings.maxInFlight)
+        try env("LIKENESS_RATE_LIMIT_PER_SECOND", &settings.rateLimitPerSecond)
+        try env("LIKENESS_RATE_LIMIT_BURST", &settings.rateLimitBurst)
+        try env("LIKENESS_DEFAULT_FMR", &settings.defaultFMR)
+        try env("LIKENESS_DEFAULT_SEARCH_FMR", &settings.defaultSearchFMR)
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        if let maxBodyBytes { settings.maxBodyBytes = maxBodyBytes }
+        if let maxImageBytes { settings.maxImageBytes = maxImageBytes }
+        if let requestTimeout { settings.requestTimeoutSeconds = requestTimeout }
+        if let maxInFlight { settings.maxInFlight = maxInFlight }
+        if let rateLimit { settings.rateLimitPerSecond = rateLimit }
+        if let rateLimitBurst { settings.rateLimitBurst = rateLimitBurst }
+        if let defaultFMR { settings.defaultFMR = defaultFMR }
+        if let defaultSearchFMR { settings.defaultSearchFMR = defaultSearchFMR }
+        let problems = settings.problems()
+        guard problems.isEmpty else {
+            throw CLIError(code: "invalid_config", message: problems.joined(separator: "; "))
+        }
+        return settings
     }
 
     func run() async throws {
-        var configuration = ServiceConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.maxBodyBytes = maxBodyBytes
+        let settings = try settings()
         let analyzer = try pipeline.makeAnalyzer()
+        // Calibrated operating points only: fail at start, not on the first request.
+        _ = try analyzer.pack.decisionThreshold(fmr: settings.defaultFMR)
+        _ = try analyzer.pack.decisionThreshold(fmr: settings.defaultSearchFMR)
+        let gallery = try await gallery.open()
         try await analyzer.warmUp()
-        try await buildApplication(configuration: configuration, analyzer: analyzer).runService()
+        try await gallery.loadIndexes(pack: analyzer.pack.id)
+        FileHandle.standardError.write(
+            Data(
+                "likeness: listening on http://\(settings.host):\(settings.port) (model pack \(analyzer.pack.id))\n"
+                    .utf8))
+        try await buildApplication(configuration: settings, analyzer: analyzer, gallery: gallery).runService()
+        FileHandle.standardError.write(Data("likeness: stopped; requests in flight finished\n".utf8))
     }
 }

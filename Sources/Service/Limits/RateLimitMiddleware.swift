@@ -1,0 +1,22 @@
+import Hummingbird
+
+/// Refuses a key's request with 429 `rate_limited` and `Retry-After` once its bucket is empty.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = ServiceRequestContext
+    let limiter: RateLimiter
+    let metrics: ServiceMetrics
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let key = try context.requireKey()
+        if let wait = await limiter.take(key.id) {
+            metrics.rejected(reason: "rate_limited")
+            throw Problem(
+                .tooManyRequests, code: "rate_limited",
+                detail: "key \(key.id) is over its limit of \(limiter.rate) requests per second", extensions: [:],
+                retryAfter: wait)
+        }
+        return try await next(request, context)
+    }
+}
