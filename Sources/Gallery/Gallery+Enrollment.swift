@@ -105,3 +105,20 @@ extension Gallery {
         }
     }
 }
+
+extension Gallery {
+    /// Throws `consent_required` when enrolment needs consent and the subject has no active
+    /// consent for `purpose`; callers check this before spending time on inference.
+    public func checkConsent(tenant: String, subject: String, purpose: String) async throws {
+        guard configuration.requireConsent else { return }
+        try Gallery.validate(name: subject, what: "subject")
+        let keys = try await keys(for: tenant, create: true)
+        let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject)
+        var consents: [Consent] = []
+        if let record, record.erasedAt == nil { consents = try await store.consents(subjectID: record.id) }
+        guard consents.contains(where: { $0.isActive && $0.purpose == purpose }) else {
+            throw GalleryError(
+                .consentRequired, "subject \(subject) has no active consent for \(purpose); record it first")
+        }
+    }
+}

@@ -33,7 +33,8 @@ struct AuditController {
 
     struct Page: Encodable {
         var events: [EventBody]
-        /// Pass as `after` for the next page; absent on the last page.
+        /// Pass as `after` for the next page; present whenever the page is full, so the page after
+        /// the last full one may be empty.
         var next: Int64?
     }
 

@@ -10,6 +10,9 @@ struct ClusterController {
     typealias Context = ServiceRequestContext
     let dependencies: ServiceDependencies
 
+    /// `GraphClustering`'s default, as the Double the API reports.
+    static let defaultThreshold = 0.45
+
     func addRoutes(imageGroup: RouterGroup<Context>) {
         imageGroup.post("cluster") { request, context in try await cluster(request, context) }
     }
@@ -51,7 +54,7 @@ struct ClusterController {
         _ = try context.requireKey()
         let fields = try await ImageRequest.read(
             request, limits: dependencies.configuration, imageFields: ["image", "images"], otherFields: ["threshold"])
-        let threshold = try fields.double("threshold") ?? Double(GraphClustering().threshold)
+        let threshold = try fields.double("threshold") ?? ClusterController.defaultThreshold
         guard (0.2...0.95).contains(threshold) else {
             throw Problem(.badRequest, code: "validation_failed", detail: "threshold must be in 0.2...0.95")
         }

@@ -23,6 +23,7 @@ struct FaceController {
     func detect(_ request: Request) async throws -> Response {
         let fields = try await ImageRequest.read(
             request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["landmarks"])
+        let detailed = try fields.bool("landmarks") ?? true
         let image = try await dependencies.decode(try fields.image("image"), field: "image")
         let analyzer = dependencies.analyzer
         let start = ContinuousClock.now
@@ -32,7 +33,7 @@ struct FaceController {
         dependencies.metrics.inference(timings)
         var bodies: [FaceBody] = []
         for (position, face) in faces.enumerated() {
-            if try fields.bool("landmarks") ?? true, position < DetectLimits.detailedFaces {
+            if detailed, position < DetectLimits.detailedFaces {
                 let (quality, landmarks) = try await analyzer.assessQuality(
                     of: face, among: faces, in: image, profile: .selfie)
                 bodies.append(FaceBody(face, landmarks: landmarks, quality: quality))
@@ -71,13 +72,15 @@ struct FaceController {
         guard fmr > 0 && fmr < 1 else {
             throw Problem(.badRequest, code: "validation_failed", detail: "fmr must be in (0, 1)")
         }
+        let document = try fields.bool("document") ?? false
+        _ = try dependencies.decision(fmr: fmr, default: fmr)  // uncalibrated: refused before any inference
         let firstBytes = try fields.image("first")
         let secondBytes = try fields.image("second")
         async let first = dependencies.decode(firstBytes, field: "first")
         async let second = dependencies.decode(secondBytes, field: "second")
         let result = try await dependencies.analyzer.verify(
             try await first, try await second,
-            options: VerificationOptions(fmr: fmr, firstIsDocument: try fields.bool("document") ?? false))
+            options: VerificationOptions(fmr: fmr, firstIsDocument: document))
         dependencies.metrics.inference(result.first.timings)
         dependencies.metrics.inference(result.second.timings)
         return try JSONBody.response(

@@ -135,6 +135,9 @@ struct SubjectController {
         guard let policy = DuplicatePolicy(rawValue: policyName) else {
             throw Problem(.badRequest, code: "validation_failed", detail: "policy must be reject or enroll_and_flag")
         }
+        let purpose = try fields.string("purpose") ?? Gallery.defaultPurpose
+        // Refused before any inference when the subject could not be enrolled anyway.
+        try await gallery.checkConsent(tenant: key.tenantName, subject: subject, purpose: purpose)
         var samples: [EnrollmentSample] = []
         for (position, bytes) in images.enumerated() {
             let field = images.count == 1 ? "image" : "image[\(position)]"
@@ -154,7 +157,7 @@ struct SubjectController {
         let result = try await gallery.enroll(
             EnrollmentRequest(
                 tenant: key.tenantName, subject: subject, pack: dependencies.analyzer.pack.id, samples: samples,
-                purpose: try fields.string("purpose") ?? Gallery.defaultPurpose, duplicateThreshold: threshold,
+                purpose: purpose, duplicateThreshold: threshold,
                 policy: policy))
         if result.status == .possibleDuplicate {
             throw Problem(

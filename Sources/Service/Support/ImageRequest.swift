@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import MultipartKit
 
 /// The fields of an image-taking request: JSON with base64 images, or `multipart/form-data`
 /// with images as file parts and other fields as text parts.
@@ -170,32 +169,7 @@ struct ImageRequest {
                 .badRequest, code: "validation_failed",
                 detail: "multipart/form-data needs a boundary of 1 to 70 characters")
         }
-        // A body cut short never reaches the closing delimiter; the parser alone would not say so.
-        let closing = Data("--\(boundary)--".utf8)
-        var trailing = Data(buffer: body).suffix(closing.count + 8)
-        while let last = trailing.last, last == 0x0A || last == 0x0D { trailing.removeLast() }
-        guard trailing.suffix(closing.count).elementsEqual(closing) else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the multipart body is truncated")
-        }
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [(headers: [String: String], body: [UInt8])] = []
-        var headers: [String: String] = [:]
-        var partBody: [UInt8] = []
-        parser.onHeader = { name, value in headers[name.lowercased()] = value }
-        parser.onBody = { buffer in partBody.append(contentsOf: buffer.readableBytesView) }
-        parser.onPartComplete = {
-            parts.append((headers, partBody))
-            headers = [:]
-            partBody = []
-        }
-        do {
-            try parser.execute(body)
-        } catch {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the multipart body is malformed")
-        }
-        guard !parts.isEmpty else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the multipart body has no parts")
-        }
+        let parts = try MultipartForm.parts(of: Data(buffer: body), boundary: boundary)
         var request = ImageRequest()
         for part in parts {
             guard let disposition = part.headers["content-disposition"],

@@ -1,0 +1,120 @@
+import FaceKit
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Service
+
+@Suite("HTTP API: limits and back-pressure", .enabled(if: ServiceFixtures.required, ServiceFixtures.skipReason))
+struct LimitTests {
+    @Test("a key over its rate gets 429 rate_limited with Retry-After; other keys are unaffected")
+    func rateLimit() async throws {
+        let harness = try await ServiceHarness.make {
+            $0.rateLimitPerSecond = 0.5
+            $0.rateLimitBurst = 3
+        }
+        try await harness.run { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyA)) {
+                    response in
+                    statuses.append(response.status)
+                    if response.status == .tooManyRequests {
+                        #expect(HTTPBody.code(response) == "rate_limited")
+                        #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
+                    }
+                }
+            }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests])
+            try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyB)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(
+                    String(buffer: response.body).contains(
+                        #"likeness_requests_rejected_total{reason="rate_limited"} 2"#))
+            }
+        }
+    }
+
+    @Test("past the in-flight bound image requests get 503 overloaded with Retry-After, and nothing else fails")
+    func overload() async throws {
+        let a = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        let b = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg")
+        let harness = try await ServiceHarness.make { $0.maxInFlight = 1 }
+        let body = try HTTPBody.json(["first": a, "second": b])
+        try await harness.run { client in
+            let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?, String?).self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await client.execute(
+                            uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body
+                        ) { ($0.status, HTTPBody.code($0), $0.headers[.retryAfter]) }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.contains { $0.0 == .ok })
+            #expect(statuses.contains { $0.0 == .serviceUnavailable })
+            for (status, code, retryAfter) in statuses where status != .ok {
+                #expect(status == .serviceUnavailable)
+                #expect(code == "overloaded")
+                #expect(retryAfter == "1")
+            }
+            // Non-image routes are not held back by the inference bound.
+            try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyA)) {
+                #expect($0.status == .ok)
+            }
+        }
+    }
+
+    @Test("a body over the limit is payload_too_large before it is read, and the server keeps serving")
+    func tooLarge() async throws {
+        let harness = try await ServiceHarness.make()
+        try await harness.run { client in
+            let huge = String(repeating: "A", count: 2_100_000)
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: ByteBuffer(string: #"{"image":"\#(huge)"}"#)
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(HTTPBody.code(response) == "payload_too_large")
+            }
+            // One image over the per-image limit, inside the body limit.
+            let big = (Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data(count: 1_200_000)).base64EncodedString()
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["image": String(big.prefix(1_900_000))])
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(HTTPBody.code(response) == "image_too_large")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("settings outside their ranges are named")
+    func settings() {
+        var settings = ServiceConfiguration()
+        #expect(settings.problems().isEmpty)
+        settings.port = 0
+        settings.maxImageBytes = settings.maxBodyBytes + 1
+        settings.defaultFMR = 2
+        settings.rateLimitPerSecond = 0
+        let problems = settings.problems()
+        #expect(problems.count == 4)
+        #expect(problems.contains { $0.hasPrefix("port") })
+        #expect(problems.contains { $0.hasPrefix("default_fmr") })
+    }
+
+    @Test("a config file sets only what it names")
+    func configFile() throws {
+        let settings = try JSONDecoder().decode(
+            ServiceConfiguration.self, from: Data(#"{"port": 9000, "rate_limit_per_second": 5}"#.utf8))
+        #expect(settings.port == 9000)
+        #expect(settings.rateLimitPerSecond == 5)
+        #expect(settings.host == "127.0.0.1")
+        #expect(settings.maxBodyBytes == 20_000_000)
+    }
+}
