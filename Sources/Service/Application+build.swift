@@ -27,7 +27,8 @@ public func buildRouter(
         analyzer: analyzer, gallery: gallery, configuration: configuration, metrics: metrics)
     let workers = max(1, analyzer.workerCount)
     let gate = InferenceGate(
-        capacity: configuration.maxInFlight > 0 ? configuration.maxInFlight : workers * 4, workers: workers)
+        capacity: configuration.maxInFlight > 0 ? configuration.maxInFlight : workers * 16,
+        byteBudget: configuration.maxInFlightBytes, workers: workers)
     let limiter = RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
 
     let router = Router(context: ServiceRequestContext.self)
@@ -39,7 +40,8 @@ public func buildRouter(
     let v1 = router.group("v1")
         .add(middleware: BearerAuthMiddleware(gallery: gallery))
         .add(middleware: RateLimitMiddleware(limiter: limiter, metrics: metrics))
-    let images = v1.group().add(middleware: AdmissionMiddleware(gate: gate, metrics: metrics))
+    let images = v1.group().add(
+        middleware: AdmissionMiddleware(gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes))
     FaceController(dependencies: dependencies).addRoutes(to: images)
     SubjectController(dependencies: dependencies).addRoutes(to: v1, imageGroup: images)
     SearchController(dependencies: dependencies).addRoutes(imageGroup: images)

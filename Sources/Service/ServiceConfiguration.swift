@@ -18,8 +18,11 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
     /// Seconds a client may take to send its request, and a connection may stay idle.
     public var requestTimeoutSeconds = 30.0
     /// Image requests running or waiting for an inference worker at once; more get 503 `overloaded`.
-    /// Zero means four per inference worker.
+    /// Zero means sixteen per inference worker.
     public var maxInFlight = 0
+    /// Body bytes those requests may hold at once (default 256 MB); a body of unknown length
+    /// counts as `maxBodyBytes`. One request is always admitted when none is in flight.
+    public var maxInFlightBytes = 256_000_000
     /// Sustained requests per second each API key may make (token bucket refill rate).
     public var rateLimitPerSecond = 50.0
     /// Requests a key may make in a burst above the sustained rate.
@@ -39,6 +42,7 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         case maxImagesPerRequest = "max_images_per_request"
         case requestTimeoutSeconds = "request_timeout_seconds"
         case maxInFlight = "max_in_flight"
+        case maxInFlightBytes = "max_in_flight_bytes"
         case rateLimitPerSecond = "rate_limit_per_second"
         case rateLimitBurst = "rate_limit_burst"
         case defaultFMR = "default_fmr"
@@ -59,6 +63,7 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         try read(.maxImagesPerRequest, &maxImagesPerRequest)
         try read(.requestTimeoutSeconds, &requestTimeoutSeconds)
         try read(.maxInFlight, &maxInFlight)
+        try read(.maxInFlightBytes, &maxInFlightBytes)
         try read(.rateLimitPerSecond, &rateLimitPerSecond)
         try read(.rateLimitBurst, &rateLimitBurst)
         try read(.defaultFMR, &defaultFMR)
@@ -83,6 +88,9 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
             problems.append("request_timeout_seconds must be in 1...3600")
         }
         if !(0...10_000).contains(maxInFlight) { problems.append("max_in_flight must be in 0...10000") }
+        if !(1_000_000...100_000_000_000).contains(maxInFlightBytes) {
+            problems.append("max_in_flight_bytes must be in 1000000...100000000000")
+        }
         if !(rateLimitPerSecond > 0 && rateLimitPerSecond <= 1_000_000) {
             problems.append("rate_limit_per_second must be in (0, 1000000]")
         }

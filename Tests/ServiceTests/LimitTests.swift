@@ -38,11 +38,16 @@ struct LimitTests {
         }
     }
 
-    @Test("past the in-flight bound image requests get 503 overloaded with Retry-After, and nothing else fails")
-    func overload() async throws {
+    @Test(
+        "past the in-flight bound (requests, or body bytes) image requests get 503 overloaded with Retry-After",
+        arguments: [(1, 256_000_000), (100, 40_000)])
+    func overload(maxRequests: Int, maxBytes: Int) async throws {
         let a = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
         let b = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg")
-        let harness = try await ServiceHarness.make { $0.maxInFlight = 1 }
+        let harness = try await ServiceHarness.make {
+            $0.maxInFlight = maxRequests
+            $0.maxInFlightBytes = maxBytes
+        }
         let body = try HTTPBody.json(["first": a, "second": b])
         try await harness.run { client in
             let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?, String?).self) { group in

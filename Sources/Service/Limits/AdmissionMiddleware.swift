@@ -5,19 +5,22 @@ struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let gate: InferenceGate
     let metrics: ServiceMetrics
+    let maxBodyBytes: Int
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard gate.enter() else {
+        // A body of unknown length may grow to the limit, so it reserves the limit.
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        let bytes = min(max(declared ?? maxBodyBytes, 0), maxBodyBytes)
+        guard gate.enter(bytes: bytes) else {
             metrics.rejected(reason: "overloaded")
             throw Problem(
                 .serviceUnavailable, code: "overloaded",
-                detail: "the server is busy (\(gate.capacity) image requests in flight); retry shortly",
-                extensions: [:],
+                detail: "the server is busy (\(gate.count) image requests in flight); retry shortly", extensions: [:],
                 retryAfter: 1)
         }
-        defer { gate.leave() }
+        defer { gate.leave(bytes: bytes) }
         return try await next(request, context)
     }
 }

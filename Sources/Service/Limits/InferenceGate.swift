@@ -1,36 +1,44 @@
 import Synchronization
 
-/// Bounds the image requests the server holds at once: those running on an inference worker
-/// plus those waiting for one.
+/// Bounds the image requests the server holds at once — those running on an inference worker
+/// plus those waiting for one — by count and by body bytes.
 ///
-/// A request past the bound is refused at once (503 `overloaded`), before its body is read, so
-/// memory stays bounded by `capacity` × the body limit whatever the load.
+/// A request past either bound is refused at once (503 `overloaded`), before its body is read,
+/// so memory stays bounded by `byteBudget` whatever the load, and waiting stays bounded by
+/// `capacity` requests.
 final class InferenceGate: Sendable {
     let capacity: Int
+    let byteBudget: Int
     let workers: Int
-    private let inFlight = Atomic<Int>(0)
+    private let state = Mutex<(requests: Int, bytes: Int)>((0, 0))
 
-    init(capacity: Int, workers: Int) {
+    init(capacity: Int, byteBudget: Int, workers: Int) {
         self.capacity = capacity
+        self.byteBudget = byteBudget
         self.workers = workers
     }
 
-    /// Claims a place; false when the gate is full.
-    func enter() -> Bool {
-        while true {
-            let current = inFlight.load(ordering: .relaxed)
-            guard current < capacity else { return false }
-            if inFlight.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-                .exchanged
-            {
-                return true
+    /// Claims a place for a body of up to `bytes`; false when the gate is full.
+    func enter(bytes: Int) -> Bool {
+        state.withLock { state in
+            guard state.requests < capacity, state.bytes + bytes <= byteBudget || state.requests == 0 else {
+                return false
             }
+            state.requests += 1
+            state.bytes += bytes
+            return true
         }
     }
 
-    func leave() { inFlight.subtract(1, ordering: .acquiringAndReleasing) }
+    func leave(bytes: Int) {
+        state.withLock { state in
+            state.requests -= 1
+            state.bytes -= bytes
+        }
+    }
 
-    var count: Int { inFlight.load(ordering: .relaxed) }
+    var count: Int { state.withLock { $0.requests } }
+    var bytesHeld: Int { state.withLock { $0.bytes } }
     /// Requests waiting for a worker (the rest of those in flight are running).
     var queueDepth: Int { max(0, count - workers) }
 }

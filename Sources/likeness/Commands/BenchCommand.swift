@@ -5,8 +5,10 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: the face pipeline (default) and 1:N search.",
-        subcommands: [PipelineBenchCommand.self, SearchBenchCommand.self, ClusterBenchCommand.self],
+        abstract: "Benchmarks: the face pipeline (default), verification pairs, 1:N search, clustering.",
+        subcommands: [
+            PipelineBenchCommand.self, VerifyBenchCommand.self, SearchBenchCommand.self, ClusterBenchCommand.self,
+        ],
         defaultSubcommand: PipelineBenchCommand.self)
 }
 
