@@ -4,7 +4,7 @@ import Foundation
 ///
 /// `postgresql://` is accepted too. The only query parameter read is `sslmode`: `disable` (the
 /// default), `prefer` or `require`.
-public struct PostgresLocation: Sendable, Equatable {
+public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// How the connection is protected.
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
@@ -52,6 +52,9 @@ public struct PostgresLocation: Sendable, Equatable {
 
     /// The URL without its password, for messages and logs.
     public var redacted: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+
+    /// The redacted URL, so that interpolating a location never prints its password.
+    public var description: String { redacted }
 
     /// The same server and credentials with another database (tests create and drop databases).
     public func with(database: String) -> PostgresLocation {

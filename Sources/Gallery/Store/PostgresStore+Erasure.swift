@@ -25,6 +25,9 @@ extension PostgresStore {
     /// files and removes the old ones. It cannot run in a transaction, needs the tables' owner,
     /// and holds an exclusive lock on each table while it rewrites it (readers wait).
     ///
+    /// A deleted row that a transaction begun before the delete could still see is kept: compact
+    /// once long-running transactions on the database have ended.
+    ///
     /// What it cannot reach: the write-ahead log still holds the original inserts until its
     /// segments are recycled and overwritten, and so do WAL archives, base backups and replicas
     /// made in the meantime, and the file system may keep the freed blocks of the old files.

@@ -24,7 +24,9 @@ public final class PostgresStore: GalleryStore {
     /// keep retrying in the background.
     public init(url: String) async throws {
         let location = try PostgresLocation(url: url)
-        self.location = location
+        var withoutPassword = location
+        withoutPassword.password = nil
+        self.location = withoutPassword
         let tls: PostgresClient.Configuration.TLS =
             switch location.tls {
             case .disable: .disable
