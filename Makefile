@@ -39,7 +39,9 @@ test: bootstrap
 	@swift build $(BUILD_FLAGS) --build-tests >.cache/build-tests.log 2>&1 || { tail -n 60 .cache/build-tests.log; exit 1; }
 	@scripts/parity
 	@scripts/report-check
-	swift test $(BUILD_FLAGS) --skip-build
+	@url=$$(scripts/postgres-test-cluster start) || exit 1; trap 'scripts/postgres-test-cluster stop' EXIT; \
+	  echo "swift test $(BUILD_FLAGS) --skip-build  (LIKENESS_TEST_POSTGRES_URL: a throwaway cluster)"; \
+	  LIKENESS_TEST_POSTGRES_URL=$$url swift test $(BUILD_FLAGS) --skip-build; status=$$?; exit $$status
 
 ## Speed: the Swift pipeline and the reference recipe on the same 500 LFW images, in one run.
 bench: bootstrap

@@ -41,11 +41,15 @@ public actor Gallery {
         signer = AuditSigner(key: auditKey)
     }
 
-    /// Opens the SQLite gallery in `directory` (`gallery.sqlite`, `master.key`), creating both
-    /// on first use.
+    /// Opens the gallery in `directory` (`gallery.sqlite`, `master.key`), creating both on first
+    /// use; with `databaseURL` (`postgres://user:password@host:port/database`) the records live
+    /// in that PostgreSQL database instead, and only the master key is read from `directory`
+    /// (or from `LIKENESS_MASTER_KEY`).
+    ///
+    /// A PostgreSQL store holds a connection pool: call `close()` when done with the gallery.
     public static func open(
         directory: URL, configuration: GalleryConfiguration = .init(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, databaseURL: String? = nil
     ) async throws -> Gallery {
         do {
             try FileManager.default.createDirectory(
@@ -54,14 +58,30 @@ public actor Gallery {
             throw GalleryError(.storeFailure, "cannot create the data directory \(directory.path): \(error)")
         }
         let keyFile = directory.appendingPathComponent("master.key")
-        let databasePath = directory.appendingPathComponent("gallery.sqlite").path
-        // Created empty with mode 0600 first: SQLite gives its -wal and -shm files the same mode.
-        let descriptor = Foundation.open(databasePath, O_WRONLY | O_CREAT, 0o600)
-        if descriptor >= 0 { close(descriptor) }
-        let store = try SQLiteStore(path: databasePath)
-        try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
-        let masterKey = try MasterKey.load(file: keyFile, environment: environment)
-        return try await Gallery(store: store, masterKey: masterKey, configuration: configuration)
+        let store: any GalleryStore
+        if let databaseURL {
+            store = try await PostgresStore(url: databaseURL)
+        } else {
+            let databasePath = directory.appendingPathComponent("gallery.sqlite").path
+            // Created empty with mode 0600 first: SQLite gives its -wal and -shm files the same mode.
+            let descriptor = Foundation.open(databasePath, O_WRONLY | O_CREAT, 0o600)
+            if descriptor >= 0 { Foundation.close(descriptor) }
+            store = try SQLiteStore(path: databasePath)
+        }
+        do {
+            try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
+            let masterKey = try MasterKey.load(file: keyFile, environment: environment)
+            return try await Gallery(store: store, masterKey: masterKey, configuration: configuration)
+        } catch {
+            await (store as? PostgresStore)?.close()
+            throw error
+        }
+    }
+
+    /// Releases the store's connections (a PostgreSQL pool); the gallery cannot be used afterwards.
+    /// A SQLite store needs no closing: its files close when the gallery is released.
+    public func close() async {
+        await (store as? PostgresStore)?.close()
     }
 
     static func unwrapAuditKey(_ wrapped: Data, masterKey: MasterKey) throws -> SymmetricKey {

@@ -7,6 +7,12 @@ struct GalleryOptions: ParsableArguments {
     @Option(help: "Data directory with gallery.sqlite and master.key (default: $LIKENESS_DATA or ./data).")
     var data: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL database for the records, postgres://user:password@host:port/database (default: $LIKENESS_DATABASE_URL, else gallery.sqlite in the data directory; the master key stays in the data directory).",
+            valueName: "url"))
+    var database: String?
+
     @Option(help: "Tenant whose subjects the command sees.")
     var tenant: String = "default"
 
@@ -17,11 +23,25 @@ struct GalleryOptions: ParsableArguments {
         URL(fileURLWithPath: data ?? ProcessInfo.processInfo.environment["LIKENESS_DATA"] ?? "data")
     }
 
+    /// The PostgreSQL URL, or nil for the SQLite file; an empty variable counts as unset.
+    var databaseURL: String? {
+        let url = database ?? ProcessInfo.processInfo.environment["LIKENESS_DATABASE_URL"]
+        return url?.isEmpty == false ? url : nil
+    }
+
+    func validate() throws {
+        if let url = databaseURL, !PostgresLocation.isPostgresURL(url) {
+            throw ValidationError(
+                "--database (or $LIKENESS_DATABASE_URL) takes a postgres:// URL; without it the gallery is gallery.sqlite in the data directory"
+            )
+        }
+    }
+
     func open(requireConsent: Bool = true) async throws -> Gallery {
         var configuration = GalleryConfiguration()
         configuration.requireConsent = requireConsent
         configuration.actor = actor ?? "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")"
-        return try await Gallery.open(directory: directory, configuration: configuration)
+        return try await Gallery.open(directory: directory, configuration: configuration, databaseURL: databaseURL)
     }
 }
 

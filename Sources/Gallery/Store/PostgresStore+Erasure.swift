@@ -1,0 +1,44 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    public func eraseSubject(_ subjectID: Int64, audit: AuditDraft, signer: AuditSigner) async throws -> [Int64] {
+        try await transaction("erasing subject \(subjectID)") { connection in
+            let ids = try await connection.rows("DELETE FROM template WHERE subject_id = \(subjectID) RETURNING id")
+                .map { try $0.value("id", as: Int64.self) }.sorted()
+            let now = PostgresStore.nowMilliseconds
+            try await connection.rows(
+                "UPDATE consent SET revoked_at = \(now) WHERE subject_id = \(subjectID) AND revoked_at IS NULL")
+            try await connection.rows(
+                "UPDATE subject SET erased_at = \(now), metadata = NULL WHERE id = \(subjectID)")
+            var audit = audit
+            audit.details["templates_deleted"] = .int(ids.count)
+            _ = try await PostgresStore.append(audit, signer: signer, on: connection)
+            return ids
+        }
+    }
+
+    /// Rewrites the tables that held the erased data, so deleted rows leave the table files.
+    ///
+    /// A DELETE or UPDATE in PostgreSQL only marks the old row versions dead; their bytes stay in
+    /// the table's pages until the space is reused. `VACUUM FULL` copies the live rows into new
+    /// files and removes the old ones. It cannot run in a transaction, needs the tables' owner,
+    /// and holds an exclusive lock on each table while it rewrites it (readers wait).
+    ///
+    /// A deleted row that a transaction begun before the delete could still see is kept: compact
+    /// once long-running transactions on the database have ended.
+    ///
+    /// What it cannot reach: the write-ahead log still holds the original inserts until its
+    /// segments are recycled and overwritten, and so do WAL archives, base backups and replicas
+    /// made in the meantime, and the file system may keep the freed blocks of the old files.
+    /// Those copies expire only through the deployment's backup and WAL retention policy.
+    public func compact() async throws {
+        do {
+            // Not in a transaction: VACUUM refuses to run inside one.
+            _ = try await client.query("VACUUM FULL template, consent, subject", logger: PostgresStore.logger)
+                .collect()
+        } catch {
+            throw PostgresStore.storeError("compacting the database", error, location: location)
+        }
+    }
+}

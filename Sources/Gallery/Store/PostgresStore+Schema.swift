@@ -1,0 +1,131 @@
+import PostgresNIO
+
+extension PostgresStore {
+    /// The schema's history, the same as SQLite's. A shipped migration is never edited: changes
+    /// come as new ones. Each is a list of statements, because PostgresNIO sends every query as
+    /// a prepared statement, which holds one command only.
+    static let migrations: [(version: String, statements: [PostgresQuery])] = [
+        (
+            "v1",
+            [
+                """
+                CREATE TABLE tenant (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    wrapped_key BYTEA NOT NULL,
+                    key_version INTEGER NOT NULL DEFAULT 1,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE secret (
+                    name TEXT PRIMARY KEY,
+                    wrapped BYTEA NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE subject (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    tenant_id BIGINT NOT NULL REFERENCES tenant(id),
+                    external_id TEXT NOT NULL,
+                    metadata TEXT,
+                    created_at BIGINT NOT NULL,
+                    erased_at BIGINT,
+                    UNIQUE (tenant_id, external_id)
+                )
+                """,
+                """
+                CREATE TABLE template (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    subject_id BIGINT NOT NULL REFERENCES subject(id),
+                    pack TEXT NOT NULL,
+                    sealed BYTEA NOT NULL,
+                    quality DOUBLE PRECISION,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX template_by_subject ON template(subject_id)",
+                """
+                CREATE TABLE consent (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    subject_id BIGINT NOT NULL REFERENCES subject(id),
+                    purpose TEXT NOT NULL,
+                    text_version TEXT NOT NULL,
+                    text_hash TEXT NOT NULL,
+                    granted_at BIGINT NOT NULL,
+                    revoked_at BIGINT,
+                    evidence TEXT
+                )
+                """,
+                "CREATE INDEX consent_by_subject ON consent(subject_id)",
+                """
+                CREATE TABLE audit_event (
+                    sequence BIGINT PRIMARY KEY,
+                    time_ms BIGINT NOT NULL,
+                    tenant TEXT,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT,
+                    details TEXT NOT NULL,
+                    previous_hash BYTEA NOT NULL,
+                    hash BYTEA NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_event_by_tenant ON audit_event(tenant, sequence)",
+            ]
+        ),
+        (
+            "v2",
+            [
+                """
+                CREATE TABLE api_key (
+                    id TEXT PRIMARY KEY,
+                    tenant_id BIGINT NOT NULL REFERENCES tenant(id),
+                    secret_hash BYTEA NOT NULL UNIQUE,
+                    label TEXT,
+                    created_at BIGINT NOT NULL,
+                    revoked_at BIGINT
+                )
+                """,
+                "CREATE INDEX api_key_by_tenant ON api_key(tenant_id)",
+            ]
+        ),
+    ]
+
+    /// The advisory lock key that serialises migrations ("LikeMigr").
+    static let migrationLockKey: Int64 = 5_506_050_102_271_764_338
+
+    /// Applies the missing migrations in one transaction, on a connection of its own. The
+    /// advisory lock comes first, so a second process starting at the same time waits, then
+    /// finds the schema current.
+    static func migrate(_ configuration: PostgresConnection.Configuration, location: PostgresLocation) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw storeError("connecting", error, location: location)
+        }
+        do {
+            try await transaction(on: connection) { connection in
+                try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.migrationLockKey))")
+                try await connection.rows("CREATE TABLE IF NOT EXISTS schema_migration (version TEXT PRIMARY KEY)")
+                let applied = Set(
+                    try await connection.rows("SELECT version FROM schema_migration").map {
+                        try $0.value("version", as: String.self)
+                    })
+                if let unknown = applied.subtracting(migrations.map(\.version)).sorted().first {
+                    throw GalleryError(
+                        .storeFailure, "the database has schema version \(unknown), which this version cannot read")
+                }
+                for migration in migrations where !applied.contains(migration.version) {
+                    for statement in migration.statements { try await connection.rows(statement) }
+                    try await connection.rows("INSERT INTO schema_migration (version) VALUES (\(migration.version))")
+                }
+            }
+        } catch {
+            try? await connection.close()
+            throw storeError("bringing the schema up to date", error, location: location)
+        }
+        try? await connection.close()
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import PostgresNIO
+
+/// A store on a PostgreSQL server, for galleries shared by several processes or machines.
+///
+/// The store owns a `PostgresClient` (a connection pool) and the task that runs it. Call
+/// `close()` when done: it cancels that task, which closes every connection, and waits for it.
+/// A store that is dropped without `close()` cancels the task too, but nobody waits for the
+/// connections to be closed.
+///
+/// Every change and its audit event are written in one transaction. Transactions that append to
+/// the audit trail first take a transaction-level advisory lock, so appends are serialised
+/// across every process using the database and the chain stays gap-free.
+public final class PostgresStore: GalleryStore {
+    let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    /// The database, without its password.
+    public let location: PostgresLocation
+
+    /// Connects to the database at `url` and brings its schema up to date.
+    ///
+    /// The schema is migrated on one connection of its own before the pool starts: a wrong
+    /// address or password then fails at once with the server's reason, where the pool would
+    /// keep retrying in the background.
+    public init(url: String) async throws {
+        let location = try PostgresLocation(url: url)
+        var withoutPassword = location
+        withoutPassword.password = nil
+        self.location = withoutPassword
+        let tls: PostgresClient.Configuration.TLS =
+            switch location.tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: tls)
+        configuration.options.maximumConnections = 8
+        let connectionTLS: PostgresConnection.Configuration.TLS =
+            switch location.tls {
+            case .disable: .disable
+            case .prefer: .prefer(try PostgresStore.tlsContext())
+            case .require: .require(try PostgresStore.tlsContext())
+            }
+        try await PostgresStore.migrate(
+            PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.username,
+                password: location.password, database: location.database, tls: connectionTLS),
+            location: location)
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        runTask = Task { await client.run() }
+    }
+
+    static func tlsContext() throws -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: .makeClientConfiguration())
+        } catch {
+            throw GalleryError(.storeFailure, "cannot set up TLS: \(error)")
+        }
+    }
+
+    deinit { runTask.cancel() }
+
+    /// Closes every connection; the store cannot be used afterwards.
+    public func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    /// PostgresNIO's logger for queries: quiet, since the store reports failures as errors and a
+    /// query log could carry bound values.
+    static let logger: Logger = {
+        var logger = Logger(label: "likeness.postgres")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// The advisory lock key that serialises audit appends ("LikeAudt").
+    static let auditLockKey: Int64 = 5_506_050_102_071_223_412
+
+    /// Runs `body` in one transaction on one pooled connection. With `auditLock` (every
+    /// transaction that appends an audit event), the audit advisory lock is taken first, before
+    /// any row lock, so two writers can never wait on each other in opposite order.
+    func transaction<T: Sendable>(
+        _ what: String, auditLock: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                if auditLock {
+                    return try await PostgresStore.transaction(on: connection) { connection in
+                        try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.auditLockKey))")
+                        return try await body(connection)
+                    }
+                }
+                return try await PostgresStore.transaction(on: connection, body)
+            }
+        } catch {
+            throw PostgresStore.storeError(what, error, location: location)
+        }
+    }
+
+    /// BEGIN, `body`, COMMIT on `connection`; ROLLBACK when `body` throws.
+    static func transaction<T: Sendable>(
+        on connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        // Read committed whatever the database's default: each statement after a lock must see
+        // what the previous lock holder committed (see `append`).
+        try await connection.rows("BEGIN ISOLATION LEVEL READ COMMITTED")
+        do {
+            let value = try await body(connection)
+            try await connection.rows("COMMIT")
+            return value
+        } catch {
+            do {
+                try await connection.rows("ROLLBACK")
+            } catch {
+                // The connection is in an unknown state: it must not be used again.
+                try? await connection.close()
+            }
+            throw error
+        }
+    }
+
+    /// Runs one statement outside any explicit transaction and returns its rows.
+    func rows(_ what: String, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        do {
+            return try await client.query(query, logger: PostgresStore.logger).collect().map {
+                $0.makeRandomAccess()
+            }
+        } catch {
+            throw PostgresStore.storeError(what, error, location: location)
+        }
+    }
+
+    /// A store failure that names what failed and why, without the URL's password or any
+    /// stored bytes (PostgresNIO's own descriptions may quote bound values).
+    static func storeError(_ what: String, _ error: any Error, location: PostgresLocation) -> GalleryError {
+        if let error = error as? GalleryError { return error }
+        return GalleryError(
+            .storeFailure, "\(what) failed on \(location.redacted): \(PostgresStore.describe(error))")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as GalleryError:
+            return error.message
+        case let error as PostgresTransactionError:
+            return describe(error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError!)
+        case let error as PSQLError:
+            var parts: [String] = []
+            if let info = error.serverInfo {
+                if let message = info[.message] { parts.append(message) }
+                if let state = info[.sqlState] { parts.append("SQLSTATE \(state)") }
+                if let constraint = info[.constraintName] { parts.append("constraint \(constraint)") }
+            } else {
+                parts.append(error.code.description)
+            }
+            if let underlying = error.underlying { parts.append(String(describing: underlying)) }
+            return parts.joined(separator: ", ")
+        case let error as PostgresDecodingError:
+            return "column \(error.columnName) does not decode as \(error.targetType) (\(error.code))"
+        default:
+            return String(describing: error)
+        }
+    }
+
+    static var nowMilliseconds: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}
+
+extension PostgresRandomAccessRow {
+    /// The value of a named column.
+    func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try self[column].decode(T.self)
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a statement inside the caller's transaction and returns its rows.
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, logger: PostgresStore.logger).collect().map { $0.makeRandomAccess() }
+    }
+}

@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Gallery
+
+/// The store implementations that must behave alike.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    /// The kinds the contract tests run on: PostgreSQL only where a server is configured, or
+    /// where CI demands it (and then fails without one). The skip is reported by
+    /// `StoreContractTests.postgresServer`, which is skipped with the reason.
+    static var tested: [StoreKind] { StoreHarness.runsPostgres ? allCases : [.sqlite] }
+}
+
+/// A fresh, empty place for one kind of store: a temporary directory (with the master key, and
+/// for SQLite the database file), plus for PostgreSQL a database of its own on the server named
+/// by `LIKENESS_TEST_POSTGRES_URL`, dropped at the end.
+actor StoreHarness {
+    static let urlVariable = "LIKENESS_TEST_POSTGRES_URL"
+    static let missingServer = "\(urlVariable) is not set; make test starts a throwaway cluster"
+    static var adminURL: String? {
+        ProcessInfo.processInfo.environment[urlVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+    /// Whether PostgreSQL tests run: with a server, or under CI, where a missing server fails.
+    static var runsPostgres: Bool { adminURL != nil || ProcessInfo.processInfo.environment["CI"] != nil }
+    /// The trait of tests that need a server: skipped, with the reason, when there is none.
+    static var needsPostgres: ConditionTrait { .enabled(if: runsPostgres, Comment(rawValue: missingServer)) }
+
+    let kind: StoreKind
+    let directory: URL
+    /// This test's own database, for PostgreSQL.
+    let databaseURL: String?
+    private let admin: PostgresLocation?
+    private let databaseName: String?
+    private var stores: [any GalleryStore] = []
+    private var galleries: [Gallery] = []
+
+    private init(kind: StoreKind, admin: PostgresLocation?, databaseName: String?) {
+        self.kind = kind
+        self.admin = admin
+        self.databaseName = databaseName
+        databaseURL = databaseName.flatMap { admin?.with(database: $0).url }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-store-\(UUID().uuidString)")
+    }
+
+    /// Runs `body` on a fresh harness of `kind` and removes everything afterwards, failed or not.
+    static func with(_ kind: StoreKind, _ body: (StoreHarness) async throws -> Void) async throws {
+        let harness = try await make(kind)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.remove()
+            throw error
+        }
+        await harness.remove()
+    }
+
+    static func make(_ kind: StoreKind) async throws -> StoreHarness {
+        guard kind == .postgres else { return StoreHarness(kind: kind, admin: nil, databaseName: nil) }
+        guard let adminURL else {
+            // Only under CI (see `runsPostgres`): a PostgreSQL case without a server fails.
+            throw GalleryError(.storeFailure, missingServer)
+        }
+        let admin = try PostgresLocation(url: adminURL)
+        let name = "likeness_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        // An identifier cannot be a bound parameter; this one is made of hex digits only.
+        try await withAdmin(admin) { try await $0.query("CREATE DATABASE \(unescaped: name)", logger: logger) }
+        return StoreHarness(kind: kind, admin: admin, databaseName: name)
+    }
+
+    /// A new store on this harness's database (another "process" when called again).
+    func openStore() async throws -> any GalleryStore {
+        let store: any GalleryStore
+        switch kind {
+        case .sqlite:
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            store = try SQLiteStore(path: directory.appendingPathComponent("gallery.sqlite").path)
+        case .postgres:
+            store = try await PostgresStore(url: databaseURL!)
+        }
+        stores.append(store)
+        return store
+    }
+
+    /// A new gallery on this harness's store, through `Gallery.open`.
+    func openGallery(requireConsent: Bool = true) async throws -> Gallery {
+        var configuration = GalleryConfiguration()
+        configuration.requireConsent = requireConsent
+        configuration.actor = "test"
+        let gallery = try await Gallery.open(
+            directory: directory, configuration: configuration, environment: [:], databaseURL: databaseURL)
+        galleries.append(gallery)
+        return gallery
+    }
+
+    /// Closes everything opened here, drops the database and deletes the directory.
+    func remove() async {
+        for gallery in galleries { await gallery.close() }
+        for store in stores { await (store as? PostgresStore)?.close() }
+        galleries = []
+        stores = []
+        if let admin, let databaseName {
+            do {
+                try await StoreHarness.withAdmin(admin) {
+                    try await $0.query(
+                        "DROP DATABASE IF EXISTS \(unescaped: databaseName) WITH (FORCE)", logger: StoreHarness.logger)
+                }
+            } catch {
+                Issue.record("could not drop \(databaseName): \(PostgresStore.describe(error))")
+            }
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static let logger = Logger(label: "likeness.tests")
+
+    /// One connection to the server's admin database, for CREATE and DROP DATABASE (which
+    /// cannot run on a pooled connection inside a transaction).
+    static func withAdmin(_ admin: PostgresLocation, _ body: (PostgresConnection) async throws -> Void)
+        async throws
+    {
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: admin.host, port: admin.port, username: admin.username, password: admin.password,
+                database: admin.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            try await body(connection)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}
+
+/// Helpers shared by the contract tests.
+enum Contract {
+    static let signer = AuditSigner(key: SymmetricKey(size: .bits256))
+
+    static func draft(_ action: String, tenant: String? = "acme", subject: String? = nil) -> AuditDraft {
+        AuditDraft(tenant: tenant, actor: "test", action: action, subject: subject)
+    }
+
+    static func bytes(_ seed: UInt8, count: Int = 48) -> Data {
+        Data((0..<count).map { UInt8(truncatingIfNeeded: Int(seed) &+ $0) })
+    }
+
+    /// Every event of the store, in order.
+    static func events(_ store: any GalleryStore, tenant: String? = nil) async throws -> [AuditEvent] {
+        try await store.auditEvents(tenant: tenant, afterSequence: 0, limit: 10_000)
+    }
+}
