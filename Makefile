@@ -6,14 +6,26 @@ SAMPLES := models/samples
 LFW := ../shared/data/lfw
 
 DEMO := out/demo-gallery
+DATA := data
 
-.PHONY: bootstrap run test bench bench-search parity eval eval-gallery eval-cluster calibrate format
+.PHONY: bootstrap run demo test bench-http bench bench-search parity eval eval-gallery eval-cluster calibrate format
 
 bootstrap:
 	@scripts/bootstrap
 
-## Detect faces on the sample photographs shipped with the model package, and verify pairs of them.
+## The service on 127.0.0.1:8080 with the SQLite gallery in ./data; an API key for tenant "demo"
+## is created on first run and kept in data/demo.key (mode 0600). Ctrl-C stops it gracefully.
 run: bootstrap
+	@mkdir -p $(DATA)
+	@if [ ! -s $(DATA)/demo.key ]; then \
+	  umask 077; $(LIKENESS) keys create --data $(DATA) --tenant demo --label "make run" --json \
+	    | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])' >$(DATA)/demo.key; fi
+	@echo "API key for tenant demo: $(DATA)/demo.key. Try:"
+	@echo "  curl -s -H \"Authorization: Bearer \$$(cat $(DATA)/demo.key)\" -F first=@$(SAMPLES)/yaoming.jpg -F second=@$(SAMPLES)/gdp.jpg http://127.0.0.1:8080/v1/verify"
+	@exec $(LIKENESS) serve --data $(DATA)
+
+## The command line on the sample photographs: detect, find, verify, and a small gallery.
+demo: bootstrap
 	@mkdir -p out
 	@echo "== likeness detect $(SAMPLES)/players.jpg --annotate out/players-annotated.png"
 	@$(LIKENESS) detect $(SAMPLES)/players.jpg --annotate out/players-annotated.png
@@ -39,6 +51,7 @@ test: bootstrap
 	@swift build $(BUILD_FLAGS) --build-tests >.cache/build-tests.log 2>&1 || { tail -n 60 .cache/build-tests.log; exit 1; }
 	@scripts/parity
 	@scripts/report-check
+	@scripts/api-check
 	@url=$$(scripts/postgres-test-cluster start) || exit 1; trap 'scripts/postgres-test-cluster stop' EXIT; \
 	  echo "swift test $(BUILD_FLAGS) --skip-build  (LIKENESS_TEST_POSTGRES_URL: a throwaway cluster)"; \
 	  LIKENESS_TEST_POSTGRES_URL=$$url swift test $(BUILD_FLAGS) --skip-build; status=$$?; exit $$status
@@ -46,6 +59,10 @@ test: bootstrap
 ## Speed: the Swift pipeline and the reference recipe on the same 500 LFW images, in one run.
 bench: bootstrap
 	@scripts/bench
+
+## POST /v1/verify under wrk at concurrency 1, 4, 16, 64 against the in-process rate of the same pairs.
+bench-http: bootstrap
+	@scripts/bench-http
 
 ## 1:N search at 100,000 and 1,000,000 templates (face-like synthetic gallery plus real LFW enrolments).
 bench-search: bootstrap

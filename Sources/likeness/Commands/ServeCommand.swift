@@ -120,6 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "likeness: listening on http://\(settings.host):\(settings.port) (model pack \(analyzer.pack.id))\n"
                     .utf8))
         try await buildApplication(configuration: settings, analyzer: analyzer, gallery: gallery).runService()
+        await gallery.close()
         FileHandle.standardError.write(Data("likeness: stopped; requests in flight finished\n".utf8))
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// `likeness serve` as a process: keys from the CLI, a lying Content-Length, and a graceful stop
+/// on SIGTERM that lets the request in flight finish.
+@Suite(
+    "likeness serve",
+    .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
+struct ServeCLITests {
+    struct Server {
+        let process: Process
+        let port: Int
+        let key: String
+        let data: URL
+        let stderr: Pipe
+    }
+
+    func start() throws -> Server {
+        try Fixtures.requireModels()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-serve-\(UUID())")
+        let created = try CLITests().likeness("keys", "create", "--data", data.path, "--tenant", "t", "--json")
+        #expect(created.status == 0, "\(created)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        let key = try #require(object["secret"] as? String)
+        let port = LoopbackHTTP.freePort()
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["serve", "--data", data.path, "--port", String(port), "--workers", "1"]
+        process.currentDirectoryURL = Fixtures.repositoryRoot
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<240 {
+            if let connection = try? LoopbackHTTP(port: port) {
+                connection.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+                if connection.response().hasPrefix("HTTP/1.1 200") {
+                    return Server(process: process, port: port, key: key, data: data, stderr: stderr)
+                }
+            }
+            usleep(250_000)
+        }
+        process.terminate()
+        throw FixtureMissing("likeness serve did not become ready on port \(port)")
+    }
+
+    func stop(_ server: Server) {
+        if server.process.isRunning { server.process.terminate() }
+        server.process.waitUntilExit()
+        try? FileManager.default.removeItem(at: server.data)
+    }
+
+    func verifyBody() throws -> [UInt8] {
+        let lfw = Fixtures.lfwImages
+        func encoded(_ path: String) throws -> String {
+            try Data(contentsOf: lfw.appendingPathComponent(path)).base64EncodedString()
+        }
+        let body: [String: String] = [
+            "first": try encoded("Abdullah_Gul/Abdullah_Gul_0013.jpg"),
+            "second": try encoded("Abdullah_Gul/Abdullah_Gul_0014.jpg"),
+        ]
+        return [UInt8](try JSONSerialization.data(withJSONObject: body))
+    }
+
+    @Test("SIGTERM mid-request: the request in flight gets its answer, then the server exits 0")
+    func gracefulShutdown() throws {
+        let server = try start()
+        defer { stop(server) }
+        let body = try verifyBody()
+        let connection = try LoopbackHTTP(port: server.port)
+        connection.send(
+            "POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer \(server.key)\r\nContent-Length: \(body.count)\r\n\r\n")
+        connection.send(Array(body.prefix(body.count / 2)))
+        usleep(300_000)
+        kill(server.process.processIdentifier, SIGTERM)
+        usleep(300_000)
+        connection.send(Array(body.dropFirst(body.count / 2)))
+        let response = connection.response()
+        #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(300))")
+        #expect(response.contains(#""decision":"match""#))
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        let log = String(decoding: server.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("stopped; requests in flight finished"), "\(log)")
+        // No new connections after the stop.
+        #expect((try? LoopbackHTTP(port: server.port)) == nil)
+    }
+
+    @Test("a declared Content-Length over the limit is refused at once with 413, without reading the body")
+    func hugeDeclaredLength() throws {
+        let server = try start()
+        defer { stop(server) }
+        let connection = try LoopbackHTTP(port: server.port)
+        connection.send(
+            "POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer \(server.key)\r\nContent-Length: 99999999999\r\n\r\n{")
+        let response = connection.response()
+        #expect(response.hasPrefix("HTTP/1.1 413"), "\(response.prefix(300))")
+        #expect(response.contains(#""code":"payload_too_large""#))
+        // The server keeps serving.
+        let next = try LoopbackHTTP(port: server.port)
+        next.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(next.response().hasPrefix("HTTP/1.1 200"))
+    }
+}
