@@ -26,9 +26,10 @@ public func buildRouter(
     let dependencies = ServiceDependencies(
         analyzer: analyzer, gallery: gallery, configuration: configuration, metrics: metrics)
     let workers = max(1, analyzer.workerCount)
+    let capacity = configuration.maxInFlight > 0 ? configuration.maxInFlight : workers * 16
     let gate = InferenceGate(
-        capacity: configuration.maxInFlight > 0 ? configuration.maxInFlight : workers * 16,
-        byteBudget: configuration.maxInFlightBytes, workers: workers)
+        capacity: capacity, byteBudget: configuration.maxInFlightBytes, workers: workers,
+        maxWaiting: configuration.maxWaiting >= 0 ? configuration.maxWaiting : capacity * 4)
     let limiter = RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
 
     let router = Router(context: ServiceRequestContext.self)
@@ -41,7 +42,9 @@ public func buildRouter(
         .add(middleware: BearerAuthMiddleware(gallery: gallery))
         .add(middleware: RateLimitMiddleware(limiter: limiter, metrics: metrics))
     let images = v1.group().add(
-        middleware: AdmissionMiddleware(gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes))
+        middleware: AdmissionMiddleware(
+            gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
+            queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000))))
     FaceController(dependencies: dependencies).addRoutes(to: images)
     SubjectController(dependencies: dependencies).addRoutes(to: v1, imageGroup: images)
     SearchController(dependencies: dependencies).addRoutes(imageGroup: images)

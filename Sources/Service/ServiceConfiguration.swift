@@ -20,6 +20,11 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
     /// Image requests running or waiting for an inference worker at once; more get 503 `overloaded`.
     /// Zero means sixteen per inference worker.
     public var maxInFlight = 0
+    /// Image requests that may wait, body unread, to be admitted; more get 503 `overloaded` at
+    /// once. -1 means four times `maxInFlight`.
+    public var maxWaiting = -1
+    /// Seconds a request may wait to be admitted before it gets 503 `overloaded`.
+    public var queueTimeoutSeconds = 5.0
     /// Body bytes those requests may hold at once (default 256 MB); a body of unknown length
     /// counts as `maxBodyBytes`. One request is always admitted when none is in flight.
     public var maxInFlightBytes = 256_000_000
@@ -43,6 +48,8 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         case requestTimeoutSeconds = "request_timeout_seconds"
         case maxInFlight = "max_in_flight"
         case maxInFlightBytes = "max_in_flight_bytes"
+        case maxWaiting = "max_waiting"
+        case queueTimeoutSeconds = "queue_timeout_seconds"
         case rateLimitPerSecond = "rate_limit_per_second"
         case rateLimitBurst = "rate_limit_burst"
         case defaultFMR = "default_fmr"
@@ -64,6 +71,8 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         try read(.requestTimeoutSeconds, &requestTimeoutSeconds)
         try read(.maxInFlight, &maxInFlight)
         try read(.maxInFlightBytes, &maxInFlightBytes)
+        try read(.maxWaiting, &maxWaiting)
+        try read(.queueTimeoutSeconds, &queueTimeoutSeconds)
         try read(.rateLimitPerSecond, &rateLimitPerSecond)
         try read(.rateLimitBurst, &rateLimitBurst)
         try read(.defaultFMR, &defaultFMR)
@@ -88,6 +97,10 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
             problems.append("request_timeout_seconds must be in 1...3600")
         }
         if !(0...10_000).contains(maxInFlight) { problems.append("max_in_flight must be in 0...10000") }
+        if !(-1...100_000).contains(maxWaiting) { problems.append("max_waiting must be in -1...100000") }
+        if !(queueTimeoutSeconds >= 0 && queueTimeoutSeconds <= 600) {
+            problems.append("queue_timeout_seconds must be in 0...600")
+        }
         if !(1_000_000...100_000_000_000).contains(maxInFlightBytes) {
             problems.append("max_in_flight_bytes must be in 1000000...100000000000")
         }

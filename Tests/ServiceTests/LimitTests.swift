@@ -47,6 +47,7 @@ struct LimitTests {
         let harness = try await ServiceHarness.make {
             $0.maxInFlight = maxRequests
             $0.maxInFlightBytes = maxBytes
+            $0.maxWaiting = 0
         }
         let body = try HTTPBody.json(["first": a, "second": b])
         try await harness.run { client in
@@ -71,6 +72,58 @@ struct LimitTests {
             try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyA)) {
                 #expect($0.status == .ok)
             }
+        }
+    }
+
+    @Test("requests past the bound wait in line, body unread, and are served in turn")
+    func waitingLine() async throws {
+        let a = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        let b = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg")
+        let harness = try await ServiceHarness.make {
+            $0.maxInFlight = 1
+            $0.maxWaiting = 10
+            $0.queueTimeoutSeconds = 120
+        }
+        let body = try HTTPBody.json(["first": a, "second": b])
+        try await harness.run { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await client.execute(
+                            uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body
+                        ) { $0.status }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .ok, count: 6))
+        }
+    }
+
+    @Test("a request that waits longer than the queue timeout gets 503 overloaded")
+    func waitingTimeout() async throws {
+        let a = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        let b = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg")
+        let harness = try await ServiceHarness.make {
+            $0.maxInFlight = 1
+            $0.maxWaiting = 50
+            $0.queueTimeoutSeconds = 0.001
+        }
+        let body = try HTTPBody.json(["first": a, "second": b])
+        try await harness.run { client in
+            let codes = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await client.execute(
+                            uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body
+                        ) { $0.status == .ok ? "ok" : HTTPBody.code($0) }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(codes.contains("ok"))
+            #expect(codes.contains("overloaded"))
+            #expect(codes.allSatisfy { $0 == "ok" || $0 == "overloaded" })
         }
     }
 

@@ -10,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from a JSON config file (--config or $LIKENESS_CONFIG), then LIKENESS_* \
             environment variables (LIKENESS_HOST, LIKENESS_PORT, LIKENESS_MAX_BODY_BYTES, \
-            LIKENESS_MAX_IMAGE_BYTES, LIKENESS_REQUEST_TIMEOUT_SECONDS, LIKENESS_MAX_IN_FLIGHT, LIKENESS_MAX_IN_FLIGHT_BYTES, \
+            LIKENESS_MAX_IMAGE_BYTES, LIKENESS_REQUEST_TIMEOUT_SECONDS, LIKENESS_MAX_IN_FLIGHT, LIKENESS_MAX_IN_FLIGHT_BYTES, LIKENESS_MAX_WAITING, LIKENESS_QUEUE_TIMEOUT_SECONDS, \
             LIKENESS_RATE_LIMIT_PER_SECOND, LIKENESS_RATE_LIMIT_BURST, LIKENESS_DEFAULT_FMR, \
             LIKENESS_DEFAULT_SEARCH_FMR), then these flags, each overriding the one before. Clients \
             authenticate with API keys from `likeness keys create --tenant T`. Errors are RFC 9457 \
@@ -41,6 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Body bytes admitted image requests may hold at once (default 256000000).")
     var maxInFlightBytes: Int?
+
+    @Option(help: "Image requests that may wait to be admitted (default: 4 × --max-in-flight).")
+    var maxWaiting: Int?
+
+    @Option(help: "Seconds a request may wait to be admitted before 503 overloaded (default 5).")
+    var queueTimeout: Double?
 
     @Option(help: "Sustained requests per second per API key (default 50).")
     var rateLimit: Double?
@@ -84,6 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
         try env("LIKENESS_REQUEST_TIMEOUT_SECONDS", &settings.requestTimeoutSeconds)
         try env("LIKENESS_MAX_IN_FLIGHT", &settings.maxInFlight)
         try env("LIKENESS_MAX_IN_FLIGHT_BYTES", &settings.maxInFlightBytes)
+        try env("LIKENESS_MAX_WAITING", &settings.maxWaiting)
+        try env("LIKENESS_QUEUE_TIMEOUT_SECONDS", &settings.queueTimeoutSeconds)
         try env("LIKENESS_RATE_LIMIT_PER_SECOND", &settings.rateLimitPerSecond)
         try env("LIKENESS_RATE_LIMIT_BURST", &settings.rateLimitBurst)
         try env("LIKENESS_DEFAULT_FMR", &settings.defaultFMR)
@@ -95,6 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let requestTimeout { settings.requestTimeoutSeconds = requestTimeout }
         if let maxInFlight { settings.maxInFlight = maxInFlight }
         if let maxInFlightBytes { settings.maxInFlightBytes = maxInFlightBytes }
+        if let maxWaiting { settings.maxWaiting = maxWaiting }
+        if let queueTimeout { settings.queueTimeoutSeconds = queueTimeout }
         if let rateLimit { settings.rateLimitPerSecond = rateLimit }
         if let rateLimitBurst { settings.rateLimitBurst = rateLimitBurst }
         if let defaultFMR { settings.defaultFMR = defaultFMR }
