@@ -12,7 +12,9 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, analyzer: analyzer, gallery: gallery)
     var http = HTTP1Channel.Configuration()
-    http.idleTimeout = .milliseconds(Int64(configuration.requestTimeoutSeconds * 1000))
+    // Idle connections close a little after the request timeout, so a stalled body gets its 408
+    // answer before the connection is dropped.
+    http.idleTimeout = .milliseconds(Int64((configuration.requestTimeoutSeconds + 5) * 1000))
     return Application(
         router: router, server: .http1(configuration: http),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "likeness"))

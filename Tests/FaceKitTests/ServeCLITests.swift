@@ -15,7 +15,7 @@ struct ServeCLITests {
         let stderr: Pipe
     }
 
-    func start() throws -> Server {
+    func start(_ extra: [String] = []) throws -> Server {
         try Fixtures.requireModels()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-serve-\(UUID())")
         let created = try CLITests().likeness("keys", "create", "--data", data.path, "--tenant", "t", "--json")
@@ -25,7 +25,7 @@ struct ServeCLITests {
         let port = LoopbackHTTP.freePort()
         let process = Process()
         process.executableURL = CLITests.binary
-        process.arguments = ["serve", "--data", data.path, "--port", String(port), "--workers", "1"]
+        process.arguments = ["serve", "--data", data.path, "--port", String(port), "--workers", "1"] + extra
         process.currentDirectoryURL = Fixtures.repositoryRoot
         let stderr = Pipe()
         process.standardError = stderr
@@ -85,6 +85,21 @@ struct ServeCLITests {
         #expect(log.contains("stopped; requests in flight finished"), "\(log)")
         // No new connections after the stop.
         #expect((try? LoopbackHTTP(port: server.port)) == nil)
+    }
+
+    @Test("a body that stalls past the request timeout gets 408 request_timeout")
+    func stalledBody() throws {
+        let server = try start(["--request-timeout", "1"])
+        defer { stop(server) }
+        let connection = try LoopbackHTTP(port: server.port)
+        connection.send(
+            "POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer \(server.key)\r\nContent-Length: 1000\r\n\r\n{\"image\": \"")
+        let start = Date()
+        let response = connection.response()
+        #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(300))")
+        #expect(response.contains(#""code":"request_timeout""#))
+        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test("a declared Content-Length over the limit is refused at once with 413, without reading the body")

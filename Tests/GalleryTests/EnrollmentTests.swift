@@ -85,6 +85,29 @@ struct EnrollmentTests {
         #expect(actions.contains("enroll.rejected"))
     }
 
+    @Test("the same face enrolled under many new ids at once is stored once; the rest are duplicates")
+    func concurrentDuplicates() async throws {
+        let fixture = try await GalleryFixture()
+        defer { fixture.remove() }
+        let face = GalleryFixture.face(77)
+        for n in 0..<8 {
+            _ = try await fixture.gallery.grantConsent(
+                tenant: "acme", subject: "id\(n)", purpose: Gallery.defaultPurpose, textVersion: "v1", text: "ok",
+                evidence: nil)
+        }
+        let results = try await withThrowingTaskGroup(of: EnrollmentResult.self) { group in
+            for n in 0..<8 {
+                group.addTask {
+                    try await fixture.enroll(
+                        "id\(n)", [GalleryFixture.face(100 + UInt64(n), near: face, noise: 0.5)], consent: false)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter { $0.status == .enrolled }.count == 1)
+        #expect(results.filter { $0.status == .possibleDuplicate }.count == 7)
+    }
+
     @Test("bad input gets a clear error, and nothing is stored")
     func badInput() async throws {
         let fixture = try await GalleryFixture(requireConsent: false)
