@@ -1,3 +1,4 @@
+#include <cmath>
 #include <opencv2/videoio.hpp>
 
 #include "internal.hpp"
@@ -30,7 +31,10 @@ void lkv_video_free(lkv_video *video) { delete video; }
 void lkv_video_properties(const lkv_video *video, double *fps, int *frame_count, int *width, int *height) {
     auto &capture = const_cast<cv::VideoCapture &>(video->capture);
     *fps = capture.get(cv::CAP_PROP_FPS);
-    *frame_count = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_COUNT));
+    // Streams without an index (MediaRecorder's WebM) report nonsense such as -2.3e17; converting
+    // that to int would be undefined, so anything not a plausible count becomes 0 (unknown).
+    const double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
+    *frame_count = (std::isfinite(count) && count >= 0 && count < 1e9) ? static_cast<int>(count) : 0;
     *width = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH));
     *height = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
 }

@@ -52,5 +52,16 @@ public func buildRouter(
     SearchController(dependencies: dependencies).addRoutes(imageGroup: images)
     ClusterController(dependencies: dependencies).addRoutes(imageGroup: images)
     AuditController(dependencies: dependencies).addRoutes(to: v1)
+
+    // Liveness sessions are opened by an API key or by the session's own capture token.
+    let sessionRoutes = router.group("v1")
+    let uploads = sessionRoutes.group().add(
+        middleware: AdmissionMiddleware(
+            gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
+            queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000))))
+    LivenessController(
+        dependencies: dependencies, sessions: LivenessSessions(lifetime: configuration.livenessSessionSeconds)
+    ).addRoutes(to: v1, sessionGroup: sessionRoutes, uploadGroup: uploads)
+    CaptureController().addRoutes(to: router)
     return router
 }

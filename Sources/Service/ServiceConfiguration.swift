@@ -32,6 +32,11 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
     public var rateLimitPerSecond = 50.0
     /// Requests a key may make in a burst above the sustained rate.
     public var rateLimitBurst = 100.0
+    /// The largest liveness recording, in bytes (default 15 MB) and seconds (default 10).
+    public var maxVideoBytes = 15_000_000
+    public var maxVideoSeconds = 10.0
+    /// How long a liveness session may be used after it is created (default 90 s).
+    public var livenessSessionSeconds = 90.0
     /// The false-match rate of 1:1 decisions when a request names none.
     public var defaultFMR = 1e-4
     /// The false-match rate of 1:N search and duplicate detection when a request names none.
@@ -52,6 +57,9 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         case queueTimeoutSeconds = "queue_timeout_seconds"
         case rateLimitPerSecond = "rate_limit_per_second"
         case rateLimitBurst = "rate_limit_burst"
+        case maxVideoBytes = "max_video_bytes"
+        case maxVideoSeconds = "max_video_seconds"
+        case livenessSessionSeconds = "liveness_session_seconds"
         case defaultFMR = "default_fmr"
         case defaultSearchFMR = "default_search_fmr"
     }
@@ -75,6 +83,9 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         try read(.queueTimeoutSeconds, &queueTimeoutSeconds)
         try read(.rateLimitPerSecond, &rateLimitPerSecond)
         try read(.rateLimitBurst, &rateLimitBurst)
+        try read(.maxVideoBytes, &maxVideoBytes)
+        try read(.maxVideoSeconds, &maxVideoSeconds)
+        try read(.livenessSessionSeconds, &livenessSessionSeconds)
         try read(.defaultFMR, &defaultFMR)
         try read(.defaultSearchFMR, &defaultSearchFMR)
     }
@@ -109,6 +120,13 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         }
         if !(rateLimitBurst >= 1 && rateLimitBurst <= 1_000_000) {
             problems.append("rate_limit_burst must be in 1...1000000")
+        }
+        if !(1_000...maxBodyBytes).contains(maxVideoBytes) {
+            problems.append("max_video_bytes must be in 1000...max_body_bytes")
+        }
+        if !(maxVideoSeconds >= 1 && maxVideoSeconds <= 120) { problems.append("max_video_seconds must be in 1...120") }
+        if !(livenessSessionSeconds >= 10 && livenessSessionSeconds <= 3_600) {
+            problems.append("liveness_session_seconds must be in 10...3600")
         }
         for (name, fmr) in [("default_fmr", defaultFMR), ("default_search_fmr", defaultSearchFMR)]
         where !(fmr > 0 && fmr < 1) {

@@ -9,7 +9,7 @@ struct Likeness: AsyncParsableCommand {
         abstract: "Self-hosted face verification: detect, compare and evaluate faces; enrol and search a gallery.",
         subcommands: [
             DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
-            CalibrateCommand.self, QualityCommand.self, TrackCommand.self, BenchCommand.self,
+            CalibrateCommand.self, QualityCommand.self, TrackCommand.self, LivenessCommand.self, BenchCommand.self,
             EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, SubjectsCommand.self, ConsentCommand.self,
             AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self, ClusterCommand.self, ServeCommand.self,
         ]

@@ -20,6 +20,10 @@ public struct FaceKitError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let multipleFaces = Code(rawValue: "multiple_faces")
         /// A model file is missing, altered, or cannot be loaded.
         public static let modelUnavailable = Code(rawValue: "model_unavailable")
+        /// A liveness video is longer than its limit.
+        public static let videoTooLong = Code(rawValue: "video_too_long")
+        /// A liveness video could not be opened or decoded.
+        public static let videoUnreadable = Code(rawValue: "video_unreadable")
         /// An argument is outside its allowed range.
         public static let invalidArgument = Code(rawValue: "invalid_argument")
         /// Inference or image processing failed unexpectedly.

@@ -61,9 +61,9 @@ public struct Problem: HTTPResponseError, Sendable {
     init(face error: FaceKitError) {
         let status: HTTPResponse.Status =
             switch error.code {
-            case .imageTooLarge: .contentTooLarge
+            case .imageTooLarge, .videoTooLong: .contentTooLarge
             case .unsupportedFormat: .unsupportedMediaType
-            case .imageUnreadable, .imageTooSmall, .noFace, .multipleFaces: .unprocessableContent
+            case .imageUnreadable, .imageTooSmall, .noFace, .multipleFaces, .videoUnreadable: .unprocessableContent
             case .invalidArgument: .badRequest
             case .modelUnavailable: .serviceUnavailable
             default: .internalServerError

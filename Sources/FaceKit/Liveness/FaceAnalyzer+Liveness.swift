@@ -1,0 +1,190 @@
+import Foundation
+
+/// Limits on a liveness recording.
+public struct LivenessLimits: Sendable, Equatable {
+    /// The longest recording analysed (default 10 s); longer is `video_too_long`.
+    public var maxSeconds = 10.0
+    /// The most pixels a frame may have (default 4K).
+    public var maxFramePixels = 3840 * 2160
+
+    public init() {}
+}
+
+extension FaceAnalyzer {
+    /// Judges whether a recording shows a live person performing `challenge`.
+    ///
+    /// Samples about `thresholds.sampleRate` frames a second; on each, the largest face's 106
+    /// landmarks give pose, eye and mouth openness. Checks: exactly one face throughout, the
+    /// actions in order and in time, the same person throughout (templates against the reference
+    /// at `identityThreshold`), no cut or jump, and the planar-spoof check (a photo or screen
+    /// moves every landmark by one homography; a turning head does not).
+    /// - Throws: `video_unreadable`, `video_too_long`, `no_face` (no face in any frame).
+    public func analyzeLiveness(
+        videoAt path: String, challenge: LivenessChallenge, identityThreshold: Double,
+        thresholds: LivenessThresholds = LivenessThresholds(), limits: LivenessLimits = LivenessLimits(),
+        window: ClosedRange<Double>? = nil
+    ) async throws -> LivenessResult {
+        let reader: VideoReader
+        do {
+            reader = try VideoReader(path: path)
+        } catch {
+            throw FaceKitError(.videoUnreadable, "the video could not be opened or decoded (WebM VP8/VP9 or MP4/H.264)")
+        }
+        guard reader.width * reader.height <= limits.maxFramePixels else {
+            throw FaceKitError(.imageTooLarge, "video frames of \(reader.width)x\(reader.height) are over the limit")
+        }
+        var observations: [FrameObservation] = []
+        var identity: [FaceEmbedding] = []
+        var best: (image: Image, rank: Double)?
+        var nextSample = 0.0
+        var batch: [(Image, Double)] = []
+        var sampled = 0
+
+        func flush() async throws {
+            let frames = batch
+            batch = []
+            let results = try await withThrowingTaskGroup(of: (Int, FrameObservation, FaceEmbedding?).self) { group in
+                for (offset, (image, ms)) in frames.enumerated() {
+                    let embed = (sampled + offset) % max(1, Int(thresholds.sampleRate / 2)) == 0
+                    group.addTask {
+                        let (observation, embedding) = try await self.observe(
+                            image, at: ms, embed: embed, otherFaceRatio: thresholds.otherFaceRatio)
+                        return (offset, observation, embedding)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
+            }
+            for (offset, observation, embedding) in results {
+                observations.append(observation)
+                if let embedding { identity.append(embedding) }
+                // The reference: the largest, surest near-frontal face with open eyes.
+                if let face = observation.face, let pose = observation.pose, abs(pose.yaw) < 12, abs(pose.pitch) < 12,
+                    (observation.eyeOpenness ?? 0) >= 0.15
+                {
+                    let rank = face.box.area * face.score
+                    if rank > (best?.rank ?? 0) { best = (frames[offset].0, rank) }
+                }
+            }
+            sampled += frames.count
+        }
+
+        var lastMilliseconds = 0.0
+        do {
+            while let (frame, clipMilliseconds) = try reader.next() {
+                // With a window (an excerpt of a longer clip), time counts from its start.
+                if let window {
+                    if clipMilliseconds < window.lowerBound { continue }
+                    if clipMilliseconds > window.upperBound { break }
+                }
+                let ms = clipMilliseconds - (window?.lowerBound ?? 0)
+                guard ms <= limits.maxSeconds * 1000 + 500 else {
+                    throw FaceKitError(.videoTooLong, "the recording is longer than \(Int(limits.maxSeconds)) s")
+                }
+                lastMilliseconds = ms
+                guard ms + 0.5 >= nextSample else { continue }
+                // A fixed grid, not "one period after the last sample", which drifts to every
+                // third frame of a 30 fps source and misses short blinks.
+                let period = 1000 / thresholds.sampleRate
+                nextSample = max(nextSample + period, ms + period / 2)
+                batch.append((frame, ms))
+                if batch.count >= workerCount * 2 { try await flush() }
+            }
+        } catch let error as FaceKitError where error.code == .imageUnreadable {
+            throw FaceKitError(.videoUnreadable, "a video frame could not be decoded")
+        }
+        try await flush()
+        guard observations.contains(where: { $0.face != nil }) else {
+            throw FaceKitError(.noFace, "no face was found in the recording")
+        }
+        return try await decide(
+            observations, identity: identity, best: best?.image, challenge: challenge,
+            identityThreshold: identityThreshold, thresholds: thresholds, duration: lastMilliseconds)
+    }
+
+    /// One sampled frame: faces, the main face's landmarks, and its template when asked.
+    private func observe(_ image: Image, at ms: Double, embed: Bool, otherFaceRatio: Double) async throws
+        -> (FrameObservation, FaceEmbedding?)
+    {
+        try await pool.run { networks in
+            let faces = try FaceDetector.detect(in: image, options: .default, networks: &networks)
+            guard let main = faces.max(by: { $0.box.area < $1.box.area }) else {
+                return (FrameObservation(milliseconds: ms, faceCount: 0), nil)
+            }
+            let counted = faces.filter { $0.box.area >= main.box.area * otherFaceRatio }.count
+            let landmarks = try FaceLandmarker.landmarks(for: [main], in: image, networks: &networks)[0]
+            var embedding: FaceEmbedding?
+            if embed {
+                var timings = StageTimings()
+                embedding = try FaceEmbedder.embed(
+                    [main], in: image, options: .default, networks: &networks, timings: &timings)[0]
+            }
+            return (FrameObservation(milliseconds: ms, faceCount: counted, face: main, landmarks: landmarks), embedding)
+        }
+    }
+
+    private func decide(
+        _ frames: [FrameObservation], identity: [FaceEmbedding], best: Image?, challenge: LivenessChallenge,
+        identityThreshold: Double, thresholds: LivenessThresholds, duration: Double
+    ) async throws -> LivenessResult {
+        let decision = LivenessDecision(thresholds: thresholds)
+        var checks: [LivenessCheck] = []
+        let multiple = frames.filter { $0.faceCount > 1 }.count
+        checks.append(LivenessCheck(name: "one_face", passed: multiple == 0, value: Double(multiple), threshold: 0))
+        let lost = decision.longestLoss(frames)
+        checks.append(
+            LivenessCheck(
+                name: "face_present", passed: lost <= thresholds.maxLostFrames, value: Double(lost),
+                threshold: Double(thresholds.maxLostFrames)))
+        var outcomes = challenge.actions.map { ActionOutcome(action: $0, found: false) }
+        if let base = decision.baseline(frames) {
+            outcomes = decision.actions(challenge, in: frames, base: base)
+        }
+        let found = outcomes.filter(\.found).count
+        checks.append(
+            LivenessCheck(
+                name: "actions", passed: found == challenge.actions.count, value: Double(found),
+                threshold: Double(challenge.actions.count)))
+        let planar = decision.planarResidual(frames)
+        checks.append(
+            LivenessCheck(
+                name: "not_planar", passed: (planar ?? 0) >= thresholds.planarResidual,
+                value: ((planar ?? 0) * 10_000).rounded() / 10_000, threshold: thresholds.planarResidual))
+        let jump = decision.largestJump(frames)
+        checks.append(
+            LivenessCheck(
+                name: "continuity", passed: jump.move <= thresholds.maxJumpWidths && jump.scale <= thresholds.maxScaleJump,
+                value: (max(jump.move / thresholds.maxJumpWidths, jump.scale / thresholds.maxScaleJump) * 1000).rounded()
+                    / 1000, threshold: 1))
+        var reference: FaceAnalysis?
+        if let best {
+            reference = try? await analyze(best, quality: .selfie)
+        }
+        let similarities = reference.map { ref in identity.map { ref.embedding.similarity(to: $0) } } ?? []
+        let weakest = similarities.min() ?? -1
+        checks.append(
+            LivenessCheck(
+                name: "same_person", passed: reference != nil && weakest >= identityThreshold,
+                value: (weakest * 10_000).rounded() / 10_000, threshold: (identityThreshold * 10_000).rounded() / 10_000))
+        let live = checks.allSatisfy(\.passed)
+        return LivenessResult(
+            live: live, score: LivenessDecision.score(checks), checks: checks, actions: outcomes, reference: reference,
+            referenceImage: best, framesAnalysed: frames.count, durationMilliseconds: duration.rounded())
+    }
+}
+
+extension LivenessDecision {
+    /// The weakest check's margin mapped to 0…1: 0.5 at its threshold, towards 1 as it clears it
+    /// by its own size, towards 0 as it misses.
+    static func score(_ checks: [LivenessCheck]) -> Double {
+        let margins = checks.map { check -> Double in
+            switch check.name {
+            case "not_planar", "same_person":
+                let span = max(abs(check.threshold), 0.01)
+                return 0.5 + 0.5 * max(-1, min(1, (check.value - check.threshold) / span))
+            default:
+                return check.passed ? 1 : 0
+            }
+        }
+        return ((margins.min() ?? 0) * 1000).rounded() / 1000
+    }
+}

@@ -1,0 +1,68 @@
+/// One thing a person is asked to do in front of the camera.
+public enum LivenessAction: String, Sendable, Codable, CaseIterable, Hashable {
+    /// The head turns to the person's own left.
+    case turnLeft = "turn_left"
+    /// The head turns to the person's own right.
+    case turnRight = "turn_right"
+    case lookUp = "look_up"
+    case blink
+    case openMouth = "open_mouth"
+
+    /// Actions that move the whole head, which the planar-spoof check needs.
+    public var movesHead: Bool { self == .turnLeft || self == .turnRight || self == .lookUp }
+
+    /// Words for the capture page and the CLI.
+    public var instruction: String {
+        switch self {
+        case .turnLeft: "Turn your head to your left"
+        case .turnRight: "Turn your head to your right"
+        case .lookUp: "Look up"
+        case .blink: "Blink"
+        case .openMouth: "Open your mouth"
+        }
+    }
+}
+
+/// A random challenge: two or three distinct actions in a random order, at least one of which
+/// moves the head (so the planar-spoof check has different poses to compare).
+public struct LivenessChallenge: Sendable, Codable, Equatable {
+    public var actions: [LivenessAction]
+
+    public init(actions: [LivenessAction]) {
+        self.actions = actions
+    }
+
+    /// Parses `turn_left,blink`; throws `invalid_argument` for an unknown or repeated action.
+    public init(parsing text: String) throws {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var actions: [LivenessAction] = []
+        for name in names {
+            guard let action = LivenessAction(rawValue: name) else {
+                throw FaceKitError(
+                    .invalidArgument,
+                    "unknown action \(name); use \(LivenessAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !actions.contains(action) else { throw FaceKitError(.invalidArgument, "\(name) is given twice") }
+            actions.append(action)
+        }
+        guard (1...5).contains(actions.count) else {
+            throw FaceKitError(.invalidArgument, "a challenge has 1 to 5 actions")
+        }
+        self.actions = actions
+    }
+
+    /// A fresh random challenge from the system's secure generator.
+    public static func random(count: Int? = nil) -> LivenessChallenge {
+        var generator = SystemRandomNumberGenerator()
+        let length = count.map { max(2, min(3, $0)) } ?? Int.random(in: 2...3, using: &generator)
+        while true {
+            var pool = LivenessAction.allCases.shuffled(using: &generator)
+            // Opposite turns in one challenge make a shake that a replayed clip often contains.
+            if pool.prefix(length).contains(.turnLeft) && pool.prefix(length).contains(.turnRight) {
+                pool.removeAll { $0 == .turnRight }
+            }
+            let actions = Array(pool.prefix(length))
+            if actions.contains(where: \.movesHead) { return LivenessChallenge(actions: actions) }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// One check of a liveness decision, with the measured value and the threshold it was held to.
+public struct LivenessCheck: Sendable, Codable, Equatable {
+    public var name: String
+    public var passed: Bool
+    public var value: Double
+    public var threshold: Double
+}
+
+/// Whether a challenged action was found, and when (its peak, in ms from the video's start).
+public struct ActionOutcome: Sendable, Codable, Equatable {
+    public var action: LivenessAction
+    public var found: Bool
+    public var atMilliseconds: Double?
+}
+
+/// The outcome of a liveness session.
+public struct LivenessResult: Sendable {
+    /// Every check passed.
+    public var live: Bool
+    /// 0…1: the weakest check's margin (0.5 is exactly at a threshold, 1 is far past it).
+    public var score: Double
+    public var checks: [LivenessCheck]
+    public var actions: [ActionOutcome]
+    /// The best near-frontal frame's face, for a comparison with an ID document.
+    public var reference: FaceAnalysis?
+    public var referenceImage: Image?
+    public var framesAnalysed: Int
+    public var durationMilliseconds: Double
+}

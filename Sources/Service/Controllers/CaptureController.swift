@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `GET /capture` and `GET /capture.js`: the self-contained capture page (no external scripts,
+/// no CDN), served with a strict Content-Security-Policy.
+struct CaptureController {
+    typealias Context = ServiceRequestContext
+
+    static func resource(_ name: String, _ type: String) -> Data? {
+        Bundle.module.url(forResource: name, withExtension: type).flatMap { try? Data(contentsOf: $0) }
+    }
+
+    static let page = resource("capture", "html")
+    static let script = resource("capture", "js")
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("capture") { _, _ in try CaptureController.serve(CaptureController.page, type: "text/html; charset=utf-8") }
+        router.get("capture.js") { _, _ in
+            try CaptureController.serve(CaptureController.script, type: "text/javascript; charset=utf-8")
+        }
+    }
+
+    static func serve(_ data: Data?, type: String) throws -> Response {
+        guard let data else {
+            throw Problem(.internalServerError, code: "internal_error", detail: "the capture page is missing")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; media-src 'self' blob:; img-src 'self' blob: data:"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

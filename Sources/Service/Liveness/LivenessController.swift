@@ -1,0 +1,231 @@
+import FaceKit
+import Foundation
+import Gallery
+import HTTPTypes
+import Hummingbird
+
+/// `/v1/liveness/sessions…`: challenge-response liveness on a recorded video, with the eKYC
+/// comparison of the live face against an ID document or an enrolled subject in the same call.
+///
+/// The integrator's backend creates a session with its API key and hands the browser the
+/// session id and capture token; the capture page (or any client) uses the token, which opens
+/// this one session only, to read the challenge and upload the recording.
+struct LivenessController {
+    typealias Context = ServiceRequestContext
+    let dependencies: ServiceDependencies
+    let sessions: LivenessSessions
+
+    func addRoutes(to group: RouterGroup<Context>, sessionGroup: RouterGroup<Context>, uploadGroup: RouterGroup<Context>)
+    {
+        group.post("liveness/sessions") { request, context in try await create(request, context) }
+        sessionGroup.get("liveness/sessions/{id}") { request, context in try await show(request, context) }
+        uploadGroup.post("liveness/sessions/{id}/video") { request, context in try await upload(request, context) }
+    }
+
+    struct CreateRequest: Decodable {
+        /// How many actions: 2 or 3 (default: chosen at random).
+        var actions: Int?
+        /// Compare the live face with this enrolled subject.
+        var subject: String?
+    }
+
+    struct SessionBody: Encodable {
+        var id: String
+        var challenge: [String]
+        var instructions: [String]
+        var expiresAt: Date
+        var state: String
+        var captureToken: String?
+        var captureURL: String?
+        var subject: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, challenge, instructions, state, subject
+            case expiresAt = "expires_at"
+            case captureToken = "capture_token"
+            case captureURL = "capture_url"
+        }
+
+        init(_ session: LivenessSession, state: String, token: String? = nil) {
+            id = session.id
+            challenge = session.challenge.actions.map(\.rawValue)
+            instructions = session.challenge.actions.map(\.instruction)
+            expiresAt = session.expiresAt
+            self.state = state
+            captureToken = token
+            captureURL = token.map { "/capture?session=\(session.id)&token=\($0)" }
+            subject = session.subject
+        }
+    }
+
+    func create(_ request: Request, _ context: Context) async throws -> Response {
+        let key = try context.requireKey()
+        var body = CreateRequest()
+        if request.headers[.contentLength].map({ $0 != "0" }) ?? (request.headers[.contentType] != nil) {
+            body = try await JSONBody.decode(
+                CreateRequest.self, from: request, limits: dependencies.configuration,
+                allowedKeys: ["actions", "subject"])
+        }
+        if let count = body.actions, !(2...3).contains(count) {
+            throw Problem(.badRequest, code: "validation_failed", detail: "actions must be 2 or 3")
+        }
+        if let subject = body.subject {
+            // The subject must exist in this tenant now, so a typo fails here and not after a recording.
+            let details = try await dependencies.gallery.details(tenant: key.tenantName, subject: subject)
+            guard details.subject.erasedAt == nil else {
+                throw Problem(.notFound, code: "not_found", detail: "no subject \(subject)")
+            }
+        }
+        let (session, token) = try await sessions.create(
+            tenant: key.tenantName, challenge: .random(count: body.actions), subject: body.subject)
+        return try JSONBody.response(SessionBody(session, state: "pending", token: token), status: .created)
+    }
+
+    /// The session, for its tenant's key or its capture token.
+    func authorizedSession(_ request: Request, _ context: Context) async throws -> LivenessSession {
+        let id = try context.parameters.require("id")
+        let lookup = await sessions.lookup(id)
+        let session: LivenessSession
+        switch lookup {
+        case .found(let found): session = found
+        case .missing: throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
+        case .expired: throw Problem(.gone, code: "session_expired", detail: "liveness session \(id) has expired")
+        case .used: throw Problem(.conflict, code: "session_used", detail: "liveness session \(id) was already used")
+        }
+        if let token = request.headers[HTTPField.Name("X-Capture-Token")!] {
+            guard LivenessSessions.hash(token) == session.captureTokenHash else {
+                throw Problem(.unauthorized, code: "unauthorized", detail: "the capture token does not open this session")
+            }
+            return session
+        }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+            let key = try await dependencies.gallery.authenticate(secret: String(header.dropFirst(7)))
+        else {
+            throw Problem(
+                .unauthorized, code: "unauthorized", detail: "send X-Capture-Token or Authorization: Bearer <API key>")
+        }
+        // Another tenant's session does not exist for this key.
+        guard key.tenantName == session.tenant else {
+            throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
+        }
+        return session
+    }
+
+    func show(_ request: Request, _ context: Context) async throws -> Response {
+        let session = try await authorizedSession(request, context)
+        return try JSONBody.response(SessionBody(session, state: "pending"))
+    }
+
+    struct Verification: Encodable {
+        var against: String
+        var similarity: Double
+        var threshold: Double
+        var fmr: Double?
+        var decision: String
+    }
+
+    struct Answer: Encodable {
+        var session: String
+        var live: Bool
+        var score: Double
+        var checks: [LivenessCheck]
+        var actions: [LivenessReportAction]
+        var reference: FaceBody?
+        var verification: Verification?
+        var framesAnalysed: Int
+        var durationMs: Double
+
+        enum CodingKeys: String, CodingKey {
+            case session, live, score, checks, actions, reference, verification
+            case framesAnalysed = "frames_analysed"
+            case durationMs = "duration_ms"
+        }
+    }
+
+    struct LivenessReportAction: Encodable {
+        var action: String
+        var found: Bool
+        var atMs: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case action, found
+            case atMs = "at_ms"
+        }
+    }
+
+    /// `video` (WebM or MP4), optionally `document` (an ID page to compare the live face with).
+    func upload(_ request: Request, _ context: Context) async throws -> Response {
+        let session = try await authorizedSession(request, context)
+        let configuration = dependencies.configuration
+        let fields = try await ImageRequest.read(
+            request, limits: configuration, imageFields: ["video", "document"], otherFields: [])
+        let video = try fields.image("video")
+        guard video.count <= configuration.maxVideoBytes else {
+            throw Problem(
+                .contentTooLarge, code: "payload_too_large",
+                detail: "the recording is over \(configuration.maxVideoBytes) bytes")
+        }
+        let documentBytes = fields.images("document").first
+        // Single use from the first upload on, whatever its outcome: a failed attempt cannot be retried
+        // against the same challenge.
+        guard await sessions.consume(session.id) else {
+            throw Problem(.conflict, code: "session_used", detail: "liveness session \(session.id) was already used")
+        }
+        let file = try PrivateTemporaryFile(bytes: video)
+        defer { file.remove() }
+        var limits = LivenessLimits()
+        limits.maxSeconds = configuration.maxVideoSeconds
+        let identity = try dependencies.decision(fmr: 1e-5, default: 1e-5).threshold
+        let result = try await dependencies.analyzer.analyzeLiveness(
+            videoAt: file.path, challenge: session.challenge, identityThreshold: identity, limits: limits)
+        var verification: Verification?
+        if let reference = result.reference, let referenceImage = result.referenceImage {
+            let point = try dependencies.decision(fmr: nil, default: configuration.defaultFMR)
+            if let documentBytes {
+                let document = try await dependencies.decode(documentBytes, field: "document")
+                let outcome = try await dependencies.analyzer.verify(
+                    document, referenceImage, options: VerificationOptions(fmr: point.fmr, firstIsDocument: true))
+                verification = Verification(
+                    against: "document", similarity: (outcome.similarity * 10_000).rounded() / 10_000,
+                    threshold: outcome.threshold, fmr: outcome.fmr, decision: outcome.isMatch ? "match" : "no_match")
+            } else if let subject = session.subject {
+                let outcome = try await dependencies.gallery.verify(
+                    tenant: session.tenant, subject: subject, pack: dependencies.analyzer.pack.id,
+                    vector: reference.embedding.vector, threshold: point.threshold)
+                verification = Verification(
+                    against: "subject", similarity: outcome.similarity, threshold: point.threshold, fmr: point.fmr,
+                    decision: outcome.match ? "match" : "no_match")
+            }
+        }
+        return try JSONBody.response(
+            Answer(
+                session: session.id, live: result.live, score: result.score, checks: result.checks,
+                actions: result.actions.map {
+                    LivenessReportAction(action: $0.action.rawValue, found: $0.found, atMs: $0.atMilliseconds)
+                }, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) }, verification: verification,
+                framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds))
+    }
+}
+
+/// A recording written where only this process can read it, removed after analysis: OpenCV
+/// decodes video only from a path, and no recording is kept.
+struct PrivateTemporaryFile {
+    let directory: URL
+    let path: String
+
+    init(bytes: [UInt8]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            path = directory.appendingPathComponent("recording").path
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+            else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw Problem(.internalServerError, code: "internal_error", detail: "the recording could not be staged")
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+
+@testable import FaceKit
+
+@Suite("Liveness: challenge, action rules, planar check")
+struct LivenessRuleTests {
+    @Test("random challenges: 2 or 3 distinct actions, a head movement in each, never both turns")
+    func randomChallenges() {
+        var lengths = Set<Int>()
+        var seen = Set<LivenessAction>()
+        for _ in 0..<2_000 {
+            let challenge = LivenessChallenge.random()
+            lengths.insert(challenge.actions.count)
+            seen.formUnion(challenge.actions)
+            #expect(Set(challenge.actions).count == challenge.actions.count)
+            #expect(challenge.actions.contains { $0.movesHead })
+            #expect(!(challenge.actions.contains(.turnLeft) && challenge.actions.contains(.turnRight)))
+        }
+        #expect(lengths == [2, 3])
+        #expect(seen == Set(LivenessAction.allCases))
+    }
+
+    @Test("challenges parse from text; unknown and repeated actions are refused")
+    func parsing() throws {
+        #expect(try LivenessChallenge(parsing: "turn_left, blink").actions == [.turnLeft, .blink])
+        #expect(throws: FaceKitError.self) { try LivenessChallenge(parsing: "wave") }
+        #expect(throws: FaceKitError.self) { try LivenessChallenge(parsing: "blink,blink") }
+        #expect(throws: FaceKitError.self) { try LivenessChallenge(parsing: "") }
+    }
+
+    /// A synthetic session: 12 frames a second, neutral first, then the given changes.
+    static func frames(_ script: [(ms: Double, yaw: Double, pitch: Double, eye: Double, mouth: Double)])
+        -> [FrameObservation]
+    {
+        script.map { step in
+            var observation = FrameObservation(milliseconds: step.ms, faceCount: 1)
+            observation.face = DetectedFace(
+                box: BoundingBox(minX: 100, minY: 100, maxX: 200, maxY: 220), score: 0.9, keypoints: [])
+            observation.syntheticPose = HeadPose(yaw: step.yaw, pitch: step.pitch, roll: 0)
+            observation.syntheticEye = step.eye
+            observation.syntheticMouth = step.mouth
+            return observation
+        }
+    }
+
+    static func session(_ events: [(from: Double, to: Double, yaw: Double, pitch: Double, eye: Double, mouth: Double)])
+        -> [FrameObservation]
+    {
+        frames(
+            stride(from: 0.0, to: 8_000, by: 1000 / 12).map { ms in
+                var step = (ms: ms, yaw: 0.0, pitch: 0.0, eye: 0.3, mouth: 0.05)
+                for event in events where ms >= event.from && ms < event.to {
+                    step = (ms, event.yaw, event.pitch, event.eye, event.mouth)
+                }
+                return step
+            })
+    }
+
+    @Test("actions are found in order, each in its time; out of order or missing is not found")
+    func actionOrder() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let frames = Self.session([
+            (1_500, 2_200, 22, 0, 0.3, 0.05),  // turn left
+            (3_000, 3_170, 0, 0, 0.05, 0.05),  // blink
+            (4_000, 4_600, 0, 0, 0.3, 0.7),  // open mouth
+        ])
+        let base = try #require(decision.baseline(frames))
+        let found = decision.actions(LivenessChallenge(actions: [.turnLeft, .blink, .openMouth]), in: frames, base: base)
+        #expect(found.allSatisfy { $0.found }, "\(found)")
+        #expect(found.map { $0.atMilliseconds ?? 0 }.sorted() == found.map { $0.atMilliseconds ?? 0 })
+        // The turn came before the blink, so a challenge asking for the blink first fails.
+        let reversed = decision.actions(LivenessChallenge(actions: [.openMouth, .turnLeft]), in: frames, base: base)
+        #expect(!reversed.allSatisfy { $0.found })
+        let wrongSide = decision.actions(LivenessChallenge(actions: [.turnRight, .blink]), in: frames, base: base)
+        #expect(wrongSide.first?.found == false)
+    }
+
+    @Test("a blink closes both eyes and reopens quickly; closed eyes that stay closed are not a blink")
+    func blink() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let long = Self.session([(2_000, 4_000, 0, 0, 0.05, 0.05)])
+        let base = try #require(decision.baseline(long))
+        #expect(decision.find(.blink, in: long, from: 0, deadline: 8_000, base: base) == nil)
+        let quick = Self.session([(2_000, 2_200, 0, 0, 0.05, 0.05)])
+        #expect(decision.find(.blink, in: quick, from: 0, deadline: 8_000, base: base) != nil)
+    }
+
+    @Test("talking-sized mouth movements are not an open mouth; a wide one held for 3 frames is")
+    func mouth() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let talking = Self.session([(2_000, 4_000, 0, 0, 0.3, 0.4)])
+        let base = try #require(decision.baseline(talking))
+        #expect(decision.find(.openMouth, in: talking, from: 0, deadline: 8_000, base: base) == nil)
+        let flicker = Self.session([(2_000, 2_100, 0, 0, 0.3, 0.8)])  // two samples
+        #expect(decision.find(.openMouth, in: flicker, from: 0, deadline: 8_000, base: base) == nil)
+        let wide = Self.session([(2_000, 2_400, 0, 0, 0.3, 0.8)])
+        #expect(decision.find(.openMouth, in: wide, from: 0, deadline: 8_000, base: base) != nil)
+    }
+
+    @Test("an action later than its time allowance is not found")
+    func timing() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let late = Self.session([(7_000, 7_600, 22, 0, 0.3, 0.05)])
+        let base = try #require(decision.baseline(late))
+        let outcome = decision.actions(LivenessChallenge(actions: [.turnLeft]), in: late, base: base)
+        #expect(outcome.first?.found == false)
+    }
+
+    @Test("a homography maps a plane's points exactly; a 3D rotation of a face's points does not")
+    func homography() throws {
+        // A grid on a plane, seen after a perspective warp: residual ≈ 0.
+        let grid = (0..<10).flatMap { x in (0..<10).map { y in Point(x: Double(x) * 10, y: Double(y) * 10) } }
+        let warp = { (p: Point) -> Point in
+            let w = 0.001 * p.x + 0.0005 * p.y + 1
+            return Point(x: (1.1 * p.x + 0.2 * p.y + 5) / w, y: (-0.1 * p.x + 0.9 * p.y + 7) / w)
+        }
+        let planar = try #require(Homography.residual(from: grid, to: grid.map(warp)))
+        #expect(planar < 1e-6)
+        // Points with depth (a nose in front of the cheeks) rotated about the vertical axis.
+        let face = grid.map { p -> (Point, Double) in
+            let depth = 30 * exp(-(pow(p.x - 45, 2) + pow(p.y - 45, 2)) / 600)
+            return (p, depth)
+        }
+        let angle = 20.0 * .pi / 180
+        let turned = face.map { p, z in Point(x: (p.x - 45) * cos(angle) + z * sin(angle) + 45, y: p.y) }
+        let solid = try #require(Homography.residual(from: face.map(\.0), to: turned))
+        #expect(solid > 1)
+    }
+
+    @Test("continuity: a cut moves the face more than a face width between samples")
+    func continuity() {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        var frames = Self.session([])
+        #expect(decision.largestJump(frames).move < 0.01)
+        frames[40].face = DetectedFace(
+            box: BoundingBox(minX: 300, minY: 100, maxX: 400, maxY: 220), score: 0.9, keypoints: [])
+        #expect(decision.largestJump(frames).move > LivenessThresholds().maxJumpWidths)
+    }
+}
+
+@Suite(
+    "Liveness on real faces and clips",
+    .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
+struct LivenessRealTests {
+    static let clips = Fixtures.sharedData.appendingPathComponent("video")
+
+    /// The main face's landmarks at each of the given times of a clip.
+    func landmarks(clip: String, at times: [Double]) async throws -> [(FaceLandmarks, DetectedFace)] {
+        let analyzer = try Fixtures.analyzer()
+        let reader = try VideoReader(path: Self.clips.appendingPathComponent(clip).path)
+        var result: [(FaceLandmarks, DetectedFace)] = []
+        var pending = times.sorted()
+        while let (frame, ms) = try reader.next(), let next = pending.first {
+            guard ms >= next else { continue }
+            pending.removeFirst()
+            let face = try #require(try await analyzer.detect(in: frame).max { $0.box.area < $1.box.area })
+            result.append((try await analyzer.landmarks(for: [face], in: frame)[0], face))
+        }
+        return result
+    }
+
+    @Test("a photo tilted in perspective moves its landmarks by one homography; a real head turn does not")
+    func planarResidualOnRealFaces() async throws {
+        let analyzer = try Fixtures.analyzer()
+        let photo = try Image.decode(try Fixtures.lfw("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg"))
+        let faces = try await analyzer.detect(in: photo)
+        let original = try await analyzer.landmarks(for: [faces[0]], in: photo)[0]
+        // The photo turned away about its vertical axis: its left edge recedes (shorter, further right).
+        let corners = [Point(x: 0, y: 0), Point(x: 250, y: 0), Point(x: 250, y: 250), Point(x: 0, y: 250)]
+        let turned = [Point(x: 40, y: 22), Point(x: 235, y: 0), Point(x: 235, y: 250), Point(x: 40, y: 228)]
+        let h = try #require(Homography.matrix(from: corners, to: turned))
+        let tilted = try photo.warpedPerspective(by: h, width: 250, height: 250)
+        let tiltedFace = try #require(try await analyzer.detect(in: tilted).max { $0.box.area < $1.box.area })
+        let moved = try await analyzer.landmarks(for: [tiltedFace], in: tilted)[0]
+        let flat = try #require(Homography.residual(from: original.points, to: moved.points))
+        let planarThreshold = LivenessThresholds().planarResidual
+        #expect(flat / tiltedFace.interEyeDistance < planarThreshold, "photo residual \(flat / tiltedFace.interEyeDistance)")
+        // d12: frontal at 500 ms, turned at 1920 ms (turn_left) and 3280 ms (turn_right).
+        let frames = try await landmarks(clip: "d12.mp4", at: [500, 1_920, 3_280])
+        try #require(frames.count == 3)
+        for turned in frames.dropFirst() {
+            let residual = try #require(Homography.residual(from: frames[0].0.points, to: turned.0.points))
+            #expect(residual / turned.1.interEyeDistance > planarThreshold, "real turn residual \(residual / turned.1.interEyeDistance)")
+        }
+    }
+
+    @Test("genuine sequences from the clips pass; the same clip with the actions in another order does not")
+    func genuineAndReplay() async throws {
+        let analyzer = try Fixtures.analyzer()
+        let identity = try analyzer.pack.decisionThreshold(fmr: 1e-5).threshold
+        let d12 = Self.clips.appendingPathComponent("d12.mp4").path
+        let genuine = try await analyzer.analyzeLiveness(
+            videoAt: d12, challenge: LivenessChallenge(actions: [.blink, .turnRight, .openMouth]),
+            identityThreshold: identity, window: 500...8_000)
+        #expect(genuine.live, "\(genuine.checks) \(genuine.actions)")
+        #expect(genuine.actions.allSatisfy { $0.found })
+        #expect(genuine.reference != nil)
+        let replay = try await analyzer.analyzeLiveness(
+            videoAt: d12, challenge: LivenessChallenge(actions: [.turnRight, .turnLeft, .blink]),
+            identityThreshold: identity)
+        #expect(!replay.live)
+        #expect(replay.checks.first { $0.name == "actions" }?.passed == false)
+    }
+
+    @Test("bad recordings: not a video is video_unreadable; too long is video_too_long")
+    func badRecordings() async throws {
+        let analyzer = try Fixtures.analyzer()
+        let junk = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-junk-\(UUID()).webm")
+        try Data("not a video at all".utf8).write(to: junk)
+        defer { try? FileManager.default.removeItem(at: junk) }
+        await #expect(throws: FaceKitError.self) {
+            try await analyzer.analyzeLiveness(
+                videoAt: junk.path, challenge: LivenessChallenge(actions: [.blink]), identityThreshold: 0.3)
+        }
+        var limits = LivenessLimits()
+        limits.maxSeconds = 2
+        do {
+            _ = try await analyzer.analyzeLiveness(
+                videoAt: Self.clips.appendingPathComponent("d3.mp4").path,
+                challenge: LivenessChallenge(actions: [.blink]), identityThreshold: 0.3, limits: limits)
+            Issue.record("an 11 s clip passed a 2 s limit")
+        } catch let error as FaceKitError {
+            #expect(error.code == .videoTooLong)
+        }
+    }
+}
