@@ -8,7 +8,7 @@ LFW := ../shared/data/lfw
 DEMO := out/demo-gallery
 DATA := data
 
-.PHONY: bootstrap run demo test bench-http bench bench-search parity eval eval-gallery eval-cluster calibrate format
+.PHONY: bootstrap run demo test bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format
 
 bootstrap:
 	@scripts/bootstrap
@@ -52,6 +52,7 @@ test: bootstrap
 	@scripts/parity
 	@scripts/report-check
 	@scripts/api-check
+	@scripts/capture-check
 	@url=$$(scripts/postgres-test-cluster start) || exit 1; trap 'scripts/postgres-test-cluster stop' EXIT; \
 	  echo "swift test $(BUILD_FLAGS) --skip-build  (LIKENESS_TEST_POSTGRES_URL: a throwaway cluster)"; \
 	  LIKENESS_TEST_POSTGRES_URL=$$url swift test $(BUILD_FLAGS) --skip-build; status=$$?; exit $$status
@@ -63,6 +64,15 @@ bench: bootstrap
 ## POST /v1/verify under wrk at concurrency 1, 4, 16, 64 against the in-process rate of the same pairs.
 bench-http: bootstrap
 	@scripts/bench-http
+
+## Liveness: fixtures from the shared clips, generated attacks (print, replay, synthetic blink),
+## then APCER per attack and BPCER over them (docs/liveness.md).
+eval-liveness: bootstrap
+	@[ -x .cache/liveness-venv/bin/python ] || { python3 -m venv .cache/liveness-venv && \
+	  .cache/liveness-venv/bin/pip install -q numpy==1.26.4 opencv-python-headless==4.10.0.84; }
+	scripts/liveness-fixtures
+	.cache/liveness-venv/bin/python scripts/liveness-attacks --seed 7
+	$(LIKENESS) liveness eval --manifest .cache/liveness/attacks/manifest.json
 
 ## 1:N search at 100,000 and 1,000,000 templates (face-like synthetic gallery plus real LFW enrolments).
 bench-search: bootstrap

@@ -64,7 +64,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/capture.html"), .copy("Resources/capture.js")]
+            resources: [
+                .copy("Resources/openapi.json"), .copy("Resources/capture.html"), .copy("Resources/capture.js"),
+            ]
         ),
         .executableTarget(
             name: "likeness",

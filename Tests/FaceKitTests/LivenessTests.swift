@@ -66,7 +66,8 @@ struct LivenessRuleTests {
             (4_000, 4_600, 0, 0, 0.3, 0.7),  // open mouth
         ])
         let base = try #require(decision.baseline(frames))
-        let found = decision.actions(LivenessChallenge(actions: [.turnLeft, .blink, .openMouth]), in: frames, base: base)
+        let found = decision.actions(
+            LivenessChallenge(actions: [.turnLeft, .blink, .openMouth]), in: frames, base: base)
         #expect(found.allSatisfy { $0.found }, "\(found)")
         #expect(found.map { $0.atMilliseconds ?? 0 }.sorted() == found.map { $0.atMilliseconds ?? 0 })
         // The turn came before the blink, so a challenge asking for the blink first fails.
@@ -175,13 +176,17 @@ struct LivenessRealTests {
         let moved = try await analyzer.landmarks(for: [tiltedFace], in: tilted)[0]
         let flat = try #require(Homography.residual(from: original.points, to: moved.points))
         let planarThreshold = LivenessThresholds().planarResidual
-        #expect(flat / tiltedFace.interEyeDistance < planarThreshold, "photo residual \(flat / tiltedFace.interEyeDistance)")
+        #expect(
+            flat / tiltedFace.interEyeDistance < planarThreshold, "photo residual \(flat / tiltedFace.interEyeDistance)"
+        )
         // d12: frontal at 500 ms, turned at 1920 ms (turn_left) and 3280 ms (turn_right).
         let frames = try await landmarks(clip: "d12.mp4", at: [500, 1_920, 3_280])
         try #require(frames.count == 3)
         for turned in frames.dropFirst() {
             let residual = try #require(Homography.residual(from: frames[0].0.points, to: turned.0.points))
-            #expect(residual / turned.1.interEyeDistance > planarThreshold, "real turn residual \(residual / turned.1.interEyeDistance)")
+            #expect(
+                residual / turned.1.interEyeDistance > planarThreshold,
+                "real turn residual \(residual / turned.1.interEyeDistance)")
         }
     }
 

@@ -152,8 +152,10 @@ extension FaceAnalyzer {
         let jump = decision.largestJump(frames)
         checks.append(
             LivenessCheck(
-                name: "continuity", passed: jump.move <= thresholds.maxJumpWidths && jump.scale <= thresholds.maxScaleJump,
-                value: (max(jump.move / thresholds.maxJumpWidths, jump.scale / thresholds.maxScaleJump) * 1000).rounded()
+                name: "continuity",
+                passed: jump.move <= thresholds.maxJumpWidths && jump.scale <= thresholds.maxScaleJump,
+                value: (max(jump.move / thresholds.maxJumpWidths, jump.scale / thresholds.maxScaleJump) * 1000)
+                    .rounded()
                     / 1000, threshold: 1))
         var reference: FaceAnalysis?
         if let best {
@@ -164,7 +166,8 @@ extension FaceAnalyzer {
         checks.append(
             LivenessCheck(
                 name: "same_person", passed: reference != nil && weakest >= identityThreshold,
-                value: (weakest * 10_000).rounded() / 10_000, threshold: (identityThreshold * 10_000).rounded() / 10_000))
+                value: (weakest * 10_000).rounded() / 10_000, threshold: (identityThreshold * 10_000).rounded() / 10_000
+            ))
         let live = checks.allSatisfy(\.passed)
         return LivenessResult(
             live: live, score: LivenessDecision.score(checks), checks: checks, actions: outcomes, reference: reference,

@@ -51,7 +51,8 @@ enum Homography {
         var right = [Double](repeating: 0, count: 8)
         for (p, q) in zip(source, target) {
             for (row, value) in [
-                ([p.x, p.y, 1, 0, 0, 0, -p.x * q.x, -p.y * q.x], q.x), ([0, 0, 0, p.x, p.y, 1, -p.x * q.y, -p.y * q.y], q.y),
+                ([p.x, p.y, 1, 0, 0, 0, -p.x * q.x, -p.y * q.x], q.x),
+                ([0, 0, 0, p.x, p.y, 1, -p.x * q.y, -p.y * q.y], q.y),
             ] {
                 for i in 0..<8 {
                     right[i] += row[i] * value

@@ -34,7 +34,8 @@ struct LivenessDecision {
             return mouth < thresholds.lookUpMaxMouth
                 && (pose.pitch - base.pitch) * LivenessDecision.pitchSignOfUp >= thresholds.lookUpDegrees
         case .openMouth:
-            return mouth >= max(thresholds.mouthOpen, min(base.mouth, thresholds.mouthBaselineCap) + thresholds.mouthRise)
+            return mouth
+                >= max(thresholds.mouthOpen, min(base.mouth, thresholds.mouthBaselineCap) + thresholds.mouthRise)
         case .blink: return false
         }
     }

@@ -15,7 +15,9 @@ struct CaptureController {
     static let script = resource("capture", "js")
 
     func addRoutes(to router: Router<Context>) {
-        router.get("capture") { _, _ in try CaptureController.serve(CaptureController.page, type: "text/html; charset=utf-8") }
+        router.get("capture") { _, _ in
+            try CaptureController.serve(CaptureController.page, type: "text/html; charset=utf-8")
+        }
         router.get("capture.js") { _, _ in
             try CaptureController.serve(CaptureController.script, type: "text/javascript; charset=utf-8")
         }

@@ -15,8 +15,9 @@ struct LivenessController {
     let dependencies: ServiceDependencies
     let sessions: LivenessSessions
 
-    func addRoutes(to group: RouterGroup<Context>, sessionGroup: RouterGroup<Context>, uploadGroup: RouterGroup<Context>)
-    {
+    func addRoutes(
+        to group: RouterGroup<Context>, sessionGroup: RouterGroup<Context>, uploadGroup: RouterGroup<Context>
+    ) {
         group.post("liveness/sessions") { request, context in try await create(request, context) }
         sessionGroup.get("liveness/sessions/{id}") { request, context in try await show(request, context) }
         uploadGroup.post("liveness/sessions/{id}/video") { request, context in try await upload(request, context) }
@@ -94,7 +95,8 @@ struct LivenessController {
         }
         if let token = request.headers[HTTPField.Name("X-Capture-Token")!] {
             guard LivenessSessions.hash(token) == session.captureTokenHash else {
-                throw Problem(.unauthorized, code: "unauthorized", detail: "the capture token does not open this session")
+                throw Problem(
+                    .unauthorized, code: "unauthorized", detail: "the capture token does not open this session")
             }
             return session
         }
@@ -202,7 +204,8 @@ struct LivenessController {
                 session: session.id, live: result.live, score: result.score, checks: result.checks,
                 actions: result.actions.map {
                     LivenessReportAction(action: $0.action.rawValue, found: $0.found, atMs: $0.atMilliseconds)
-                }, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) }, verification: verification,
+                }, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) },
+                verification: verification,
                 framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds))
     }
 }
@@ -219,7 +222,9 @@ struct PrivateTemporaryFile {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             path = directory.appendingPathComponent("recording").path
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
             else { throw CocoaError(.fileWriteUnknown) }
         } catch {
             try? FileManager.default.removeItem(at: directory)

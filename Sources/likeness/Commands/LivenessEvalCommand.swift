@@ -8,7 +8,8 @@ import Foundation
 struct LivenessEvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "APCER per attack kind and BPCER over a manifest of recordings (scripts/liveness-attacks writes one).")
+        abstract: "APCER per attack kind and BPCER over a manifest of recordings (scripts/liveness-attacks writes one)."
+    )
 
     @Option(help: "A JSON manifest: [{file, kind, challenge: [actions]}]; kind 'genuine' or an attack name.")
     var manifest: String
@@ -98,7 +99,9 @@ struct LivenessEvalCommand: AsyncParsableCommand {
                 }
             } catch {
                 tally.errors += 1
-                if verbose { FileHandle.standardError.write(Data("\(entry.kind) \(entry.file): error \(error)\n".utf8)) }
+                if verbose {
+                    FileHandle.standardError.write(Data("\(entry.kind) \(entry.file): error \(error)\n".utf8))
+                }
             }
             tallies[entry.kind] = tally
             progress.advance()

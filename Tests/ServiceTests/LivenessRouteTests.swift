@@ -1,0 +1,141 @@
+import FaceKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Service
+
+@Suite("HTTP API: liveness sessions", .enabled(if: ServiceFixtures.required, ServiceFixtures.skipReason))
+struct LivenessRouteTests {
+    static func clip(_ name: String) throws -> [UInt8] {
+        let url = ServiceFixtures.lfw.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("video/\(name)")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ServiceFixtureMissing(description: "\(url.path) is missing")
+        }
+        return [UInt8](data)
+    }
+
+    static func createSession(_ client: any TestClientProtocol, key: String, body: String = "{}") async throws
+        -> [String: Any]
+    {
+        try await client.execute(
+            uri: "/v1/liveness/sessions", method: .post, headers: HTTPBody.headers(key), body: ByteBuffer(string: body)
+        ) { response in
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            return try HTTPBody.object(response)
+        }
+    }
+
+    @Test("a session: random challenge, capture token, one upload with a decision, then used")
+    func lifecycle() async throws {
+        let video = try Self.clip("d12.mp4")
+        let document = try ServiceFixtures.bytes("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        let harness = try await ServiceHarness.make()
+        try await harness.run { client in
+            let session = try await Self.createSession(client, key: harness.keyA)
+            let id = try #require(session["id"] as? String)
+            let token = try #require(session["capture_token"] as? String)
+            let challenge = try #require(session["challenge"] as? [String])
+            #expect((2...3).contains(challenge.count))
+            #expect((session["instructions"] as? [String])?.count == challenge.count)
+            #expect((session["capture_url"] as? String)?.hasPrefix("/capture?session=\(id)&token=") == true)
+            let capture: HTTPFields = [HTTPField.Name("X-Capture-Token")!: token]
+            try await client.execute(uri: "/v1/liveness/sessions/\(id)", method: .get, headers: capture) { response in
+                #expect(response.status == .ok)
+                let shown = try HTTPBody.object(response)
+                #expect(shown["challenge"] as? [String] == challenge)
+                #expect(shown["capture_token"] == nil)
+            }
+            // The wrong token, and another tenant's key, open nothing.
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: [HTTPField.Name("X-Capture-Token")!: "lc_no"]
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyB)
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
+            ) {
+                #expect($0.status == .ok)
+            }
+            var headers = capture
+            headers[.contentType] = "multipart/form-data; boundary=\(HTTPBody.boundary)"
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
+                body: HTTPBody.multipart([("video", video, "recording.mp4"), ("document", document, "id.jpg")])
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                let answer = try HTTPBody.object(response)
+                #expect(answer["live"] as? Bool != nil)
+                let checks = try #require(answer["checks"] as? [[String: Any]])
+                #expect(
+                    Set(checks.compactMap { $0["name"] as? String })
+                        == ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"])
+                #expect((answer["actions"] as? [[String: Any]])?.count == challenge.count)
+                #expect(answer["reference"] is [String: Any])
+                let verification = try #require(answer["verification"] as? [String: Any])
+                #expect(verification["against"] as? String == "document")
+                #expect(verification["decision"] as? String == "no_match")  // another person's ID
+            }
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
+                body: HTTPBody.multipart([("video", video, "recording.mp4")])
+            ) { response in
+                #expect(response.status == .conflict)
+                #expect(HTTPBody.code(response) == "session_used")
+            }
+        }
+    }
+
+    @Test("bad uploads: not a video, an expired session, an unknown session, bad session options")
+    func badInput() async throws {
+        let harness = try await ServiceHarness.make { $0.livenessSessionSeconds = 0.3 }
+        try await harness.run { client in
+            let session = try await Self.createSession(client, key: harness.keyA)
+            let id = try #require(session["id"] as? String)
+            try await Task.sleep(for: .seconds(0.6))
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
+            ) {
+                response in
+                #expect(response.status == .gone)
+                #expect(HTTPBody.code(response) == "session_expired")
+            }
+            try await client.execute(
+                uri: "/v1/liveness/sessions/ls_0000/video", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["video": "aGVsbG8="])
+            ) { #expect($0.status == .notFound) }
+            for body in [#"{"actions": 5}"#, #"{"subject": "nobody"}"#, #"{"bogus": 1}"#] {
+                try await client.execute(
+                    uri: "/v1/liveness/sessions", method: .post, headers: HTTPBody.headers(harness.keyA),
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect([400, 404].contains(response.status.code), "\(body)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+            }
+        }
+        let fresh = try await ServiceHarness.make()
+        try await fresh.run { client in
+            let session = try await Self.createSession(client, key: fresh.keyA)
+            let id = try #require(session["id"] as? String)
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: HTTPBody.headers(fresh.keyA),
+                body: try HTTPBody.json(["video": Data("not a video at all".utf8).base64EncodedString()])
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(HTTPBody.code(response) == "video_unreadable")
+            }
+            try await client.execute(uri: "/capture", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                #expect(String(buffer: response.body).contains("<script src=\"/capture.js\""))
+            }
+            try await client.execute(uri: "/capture.js", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+}
