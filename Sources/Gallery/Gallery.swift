@@ -46,10 +46,12 @@ public actor Gallery {
     /// in that PostgreSQL database instead, and only the master key is read from `directory`
     /// (or from `LIKENESS_MASTER_KEY`).
     ///
+    /// `keyFile` moves the master key elsewhere (another disk, a mounted secret).
     /// A PostgreSQL store holds a connection pool: call `close()` when done with the gallery.
     public static func open(
         directory: URL, configuration: GalleryConfiguration = .init(),
-        environment: [String: String] = ProcessInfo.processInfo.environment, databaseURL: String? = nil
+        environment: [String: String] = ProcessInfo.processInfo.environment, databaseURL: String? = nil,
+        keyFile: URL? = nil
     ) async throws -> Gallery {
         do {
             try FileManager.default.createDirectory(
@@ -57,7 +59,7 @@ public actor Gallery {
         } catch {
             throw GalleryError(.storeFailure, "cannot create the data directory \(directory.path): \(error)")
         }
-        let keyFile = directory.appendingPathComponent("master.key")
+        let keyFile = keyFile ?? directory.appendingPathComponent("master.key")
         let store: any GalleryStore
         if let databaseURL {
             store = try await PostgresStore(url: databaseURL)

@@ -44,7 +44,8 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    /// The config file's keys.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
         case maxBodyBytes = "max_body_bytes"
         case maxImageBytes = "max_image_bytes"

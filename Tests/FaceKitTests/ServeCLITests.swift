@@ -87,6 +87,30 @@ struct ServeCLITests {
         #expect((try? LoopbackHTTP(port: server.port)) == nil)
     }
 
+    @Test("settings out of range stop the server at start, naming each; a missing config file is named")
+    func badSettings() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-config-\(UUID()).json")
+        try Data(#"{"port": 0, "default_fmr": 2, "max_in_flight": 5}"#.utf8).write(to: config)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let bad = try CLITests().likeness("serve", "--config", config.path, "--data", "/tmp/likeness-unused")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("invalid_config"))
+        #expect(bad.stderr.contains("port must be in 1...65535"))
+        #expect(bad.stderr.contains("default_fmr must be in (0, 1)"))
+        // A flag overrides the file: the port is fixed, the FMR is still wrong.
+        let partly = try CLITests().likeness("serve", "--config", config.path, "--port", "8099")
+        #expect(partly.status == 2)
+        #expect(!partly.stderr.contains("port must be"))
+        #expect(partly.stderr.contains("default_fmr"))
+        try Data(#"{"prot": 8080}"#.utf8).write(to: config)
+        let typo = try CLITests().likeness("serve", "--config", config.path)
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("unknown key(s) prot"), "\(typo.stderr)")
+        let missing = try CLITests().likeness("serve", "--config", "/nonexistent/likeness.json")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("file_not_found"))
+    }
+
     @Test("a body that stalls past the request timeout gets 408 request_timeout")
     func stalledBody() throws {
         let server = try start(["--request-timeout", "1"])

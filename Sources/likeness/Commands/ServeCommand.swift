@@ -8,11 +8,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP API.",
         discussion: """
-            Settings come from a JSON config file (--config or $LIKENESS_CONFIG), then LIKENESS_* \
-            environment variables (LIKENESS_HOST, LIKENESS_PORT, LIKENESS_MAX_BODY_BYTES, \
-            LIKENESS_MAX_IMAGE_BYTES, LIKENESS_REQUEST_TIMEOUT_SECONDS, LIKENESS_MAX_IN_FLIGHT, LIKENESS_MAX_IN_FLIGHT_BYTES, LIKENESS_MAX_WAITING, LIKENESS_QUEUE_TIMEOUT_SECONDS, \
-            LIKENESS_RATE_LIMIT_PER_SECOND, LIKENESS_RATE_LIMIT_BURST, LIKENESS_DEFAULT_FMR, \
-            LIKENESS_DEFAULT_SEARCH_FMR), then these flags, each overriding the one before. Clients \
+            Settings come from a JSON config file (--config or $LIKENESS_CONFIG; keys as in \
+            docs/api.md), then LIKENESS_* environment variables (each key upper-cased, e.g. \
+            LIKENESS_PORT, LIKENESS_MAX_IN_FLIGHT), then these flags, each overriding the one before. Clients \
             authenticate with API keys from `likeness keys create --tenant T`. Errors are RFC 9457 \
             application/problem+json with a stable code. SIGINT or SIGTERM stops it gracefully: \
             requests in flight finish first.
@@ -63,19 +61,49 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var gallery: GalleryOptions
     @OptionGroup var pipeline: PipelineOptions
 
+    /// Where the gallery and the models are, as a config file may say (flags and environment win).
+    struct Locations: Decodable {
+        var data: String?
+        var database: String?
+        var masterKeyFile: String?
+        var models: String?
+
+        enum CodingKeys: String, CodingKey {
+            case data, database, models
+            case masterKeyFile = "master_key_file"
+        }
+    }
+
+    static let locationKeys: Set<String> = ["data", "database", "master_key_file", "models"]
+
+    /// The config file's settings and locations; unknown keys are refused, so a typo is not ignored.
+    func file(environment: [String: String]) throws -> (ServiceConfiguration, Locations) {
+        guard let path = config ?? environment["LIKENESS_CONFIG"] else { return (ServiceConfiguration(), Locations()) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError(code: "file_not_found", message: "cannot read the config file \(path)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CLIError(code: "invalid_config", message: "\(path) is not a JSON object")
+        }
+        let known = Set(ServiceConfiguration.CodingKeys.allCases.map(\.rawValue)).union(Self.locationKeys)
+        let unknown = Set(object.keys).subtracting(known)
+        guard unknown.isEmpty else {
+            throw CLIError(
+                code: "invalid_config", message: "\(path): unknown key(s) \(unknown.sorted().joined(separator: ", "))")
+        }
+        do {
+            return (
+                try JSONDecoder().decode(ServiceConfiguration.self, from: data),
+                try JSONDecoder().decode(Locations.self, from: data)
+            )
+        } catch {
+            throw CLIError(code: "invalid_config", message: "\(path): \(error)")
+        }
+    }
+
     /// The settings from file, environment and flags, in that order of precedence (lowest first).
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfiguration {
-        var settings = ServiceConfiguration()
-        if let path = config ?? environment["LIKENESS_CONFIG"] {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError(code: "file_not_found", message: "cannot read the config file \(path)")
-            }
-            do {
-                settings = try JSONDecoder().decode(ServiceConfiguration.self, from: data)
-            } catch {
-                throw CLIError(code: "invalid_config", message: "\(path): \(error)")
-            }
-        }
+        var (settings, _) = try file(environment: environment)
         func env<T: LosslessStringConvertible>(_ name: String, _ value: inout T) throws {
             guard let text = environment[name] else { return }
             guard let parsed = T(text) else {
@@ -87,6 +115,11 @@ struct ServeCommand: AsyncParsableCommand {
         try env("LIKENESS_PORT", &settings.port)
         try env("LIKENESS_MAX_BODY_BYTES", &settings.maxBodyBytes)
         try env("LIKENESS_MAX_IMAGE_BYTES", &settings.maxImageBytes)
+        try env("LIKENESS_MAX_IMAGE_PIXELS", &settings.maxImagePixels)
+        try env("LIKENESS_MAX_IMAGES_PER_REQUEST", &settings.maxImagesPerRequest)
+        try env("LIKENESS_MAX_VIDEO_BYTES", &settings.maxVideoBytes)
+        try env("LIKENESS_MAX_VIDEO_SECONDS", &settings.maxVideoSeconds)
+        try env("LIKENESS_LIVENESS_SESSION_SECONDS", &settings.livenessSessionSeconds)
         try env("LIKENESS_REQUEST_TIMEOUT_SECONDS", &settings.requestTimeoutSeconds)
         try env("LIKENESS_MAX_IN_FLIGHT", &settings.maxInFlight)
         try env("LIKENESS_MAX_IN_FLIGHT_BYTES", &settings.maxInFlightBytes)
@@ -117,12 +150,30 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try settings()
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try settings(environment: environment)
+        let (_, locations) = try file(environment: environment)
+        // The file's locations apply where neither a flag nor the environment names one.
+        var options = self.gallery
+        if options.data == nil && environment["LIKENESS_DATA"] == nil { options.data = locations.data }
+        if options.database == nil && environment["LIKENESS_DATABASE_URL"] == nil {
+            options.database = locations.database
+        }
+        if options.masterKey == nil && environment["LIKENESS_MASTER_KEY_FILE"] == nil {
+            options.masterKey = locations.masterKeyFile
+        }
+        do {
+            try options.validate()
+        } catch let error as ValidationError {
+            throw CLIError(code: "invalid_config", message: error.message)
+        }
+        var pipeline = self.pipeline
+        if pipeline.models == nil && environment["LIKENESS_MODELS"] == nil { pipeline.models = locations.models }
         let analyzer = try pipeline.makeAnalyzer()
         // Calibrated operating points only: fail at start, not on the first request.
         _ = try analyzer.pack.decisionThreshold(fmr: settings.defaultFMR)
         _ = try analyzer.pack.decisionThreshold(fmr: settings.defaultSearchFMR)
-        let gallery = try await gallery.open()
+        let gallery = try await options.open()
         try await analyzer.warmUp()
         try await gallery.loadIndexes(pack: analyzer.pack.id)
         FileHandle.standardError.write(

@@ -13,6 +13,12 @@ struct GalleryOptions: ParsableArguments {
             valueName: "url"))
     var database: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The master key file (default: $LIKENESS_MASTER_KEY_FILE, else master.key in the data directory; $LIKENESS_MASTER_KEY holds the key itself instead).",
+            valueName: "file"))
+    var masterKey: String?
+
     @Option(help: "Tenant whose subjects the command sees.")
     var tenant: String = "default"
 
@@ -29,6 +35,12 @@ struct GalleryOptions: ParsableArguments {
         return url?.isEmpty == false ? url : nil
     }
 
+    /// The master key file, or nil for master.key in the data directory.
+    var keyFile: URL? {
+        let path = masterKey ?? ProcessInfo.processInfo.environment["LIKENESS_MASTER_KEY_FILE"]
+        return path.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+    }
+
     func validate() throws {
         if let url = databaseURL, !PostgresLocation.isPostgresURL(url) {
             throw ValidationError(
@@ -41,7 +53,8 @@ struct GalleryOptions: ParsableArguments {
         var configuration = GalleryConfiguration()
         configuration.requireConsent = requireConsent
         configuration.actor = actor ?? "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")"
-        return try await Gallery.open(directory: directory, configuration: configuration, databaseURL: databaseURL)
+        return try await Gallery.open(
+            directory: directory, configuration: configuration, databaseURL: databaseURL, keyFile: keyFile)
     }
 }
 
