@@ -87,6 +87,21 @@ struct LivenessRuleTests {
         #expect(decision.find(.blink, in: quick, from: 0, deadline: 8_000, base: base) != nil)
     }
 
+    @Test("a blink seen only between two samples is found through the frames between samples")
+    func blinkBetweenSamples() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let samples = Self.session([(1_500, 2_200, 22, 0, 0.3, 0.05)])  // a turn, no blink on any sample
+        let base = try #require(decision.baseline(samples))
+        var closed = Self.frames([(ms: 2_540, yaw: 0, pitch: 0, eye: 0.04, mouth: 0.05)])[0]
+        closed.intermediate = true
+        let eyes = (samples + [closed]).sorted { $0.milliseconds < $1.milliseconds }
+        let challenge = LivenessChallenge(actions: [.turnLeft, .blink])
+        #expect(!decision.actions(challenge, in: samples, base: base).allSatisfy { $0.found })
+        let found = decision.actions(challenge, in: samples, eyes: eyes, base: base)
+        #expect(found.allSatisfy { $0.found }, "\(found)")
+        #expect(found.last?.atMilliseconds == 2_540)
+    }
+
     @Test("talking-sized mouth movements are not an open mouth; a wide one held for 3 frames is")
     func mouth() throws {
         let decision = LivenessDecision(thresholds: LivenessThresholds())

@@ -37,18 +37,20 @@ extension FaceAnalyzer {
         var identity: [FaceEmbedding] = []
         var best: (image: Image, rank: Double)?
         var nextSample = 0.0
-        var batch: [(Image, Double)] = []
+        // Each sampled frame, with the frames between it and the next sample: those get landmarks
+        // only (in the sample's face box), for the eyes, since a blink can be shorter than a sample.
+        var batch: [(Image, Double, [(Image, Double)])] = []
         var sampled = 0
 
         func flush() async throws {
             let frames = batch
             batch = []
             let results = try await withThrowingTaskGroup(of: (Int, FrameObservation, FaceEmbedding?).self) { group in
-                for (offset, (image, ms)) in frames.enumerated() {
+                for (offset, (image, ms, between)) in frames.enumerated() {
                     let embed = (sampled + offset) % max(1, Int(thresholds.sampleRate / 2)) == 0
                     group.addTask {
                         let (observation, embedding) = try await self.observe(
-                            image, at: ms, embed: embed, otherFaceRatio: thresholds.otherFaceRatio)
+                            image, at: ms, between: between, embed: embed, otherFaceRatio: thresholds.otherFaceRatio)
                         return (offset, observation, embedding)
                     }
                 }
@@ -56,6 +58,7 @@ extension FaceAnalyzer {
             }
             for (offset, observation, embedding) in results {
                 observations.append(observation)
+                observations += observation.between
                 if let embedding { identity.append(embedding) }
                 // The reference: the largest, surest near-frontal face with open eyes.
                 if let face = observation.face, let pose = observation.pose, abs(pose.yaw) < 12, abs(pose.pitch) < 12,
@@ -81,12 +84,15 @@ extension FaceAnalyzer {
                     throw FaceKitError(.videoTooLong, "the recording is longer than \(Int(limits.maxSeconds)) s")
                 }
                 lastMilliseconds = ms
-                guard ms + 0.5 >= nextSample else { continue }
+                guard ms + 0.5 >= nextSample else {
+                    if !batch.isEmpty { batch[batch.count - 1].2.append((frame, ms)) }
+                    continue
+                }
                 // A fixed grid, not "one period after the last sample", which drifts to every
                 // third frame of a 30 fps source and misses short blinks.
                 let period = 1000 / thresholds.sampleRate
                 nextSample = max(nextSample + period, ms + period / 2)
-                batch.append((frame, ms))
+                batch.append((frame, ms, []))
                 if batch.count >= workerCount * 2 { try await flush() }
             }
         } catch let error as FaceKitError where error.code == .imageUnreadable {
@@ -102,9 +108,9 @@ extension FaceAnalyzer {
     }
 
     /// One sampled frame: faces, the main face's landmarks, and its template when asked.
-    private func observe(_ image: Image, at ms: Double, embed: Bool, otherFaceRatio: Double) async throws
-        -> (FrameObservation, FaceEmbedding?)
-    {
+    private func observe(
+        _ image: Image, at ms: Double, between: [(Image, Double)], embed: Bool, otherFaceRatio: Double
+    ) async throws -> (FrameObservation, FaceEmbedding?) {
         try await pool.run { networks in
             let faces = try FaceDetector.detect(in: image, options: .default, networks: &networks)
             guard let main = faces.max(by: { $0.box.area < $1.box.area }) else {
@@ -118,7 +124,14 @@ extension FaceAnalyzer {
                 embedding = try FaceEmbedder.embed(
                     [main], in: image, options: .default, networks: &networks, timings: &timings)[0]
             }
-            return (FrameObservation(milliseconds: ms, faceCount: counted, face: main, landmarks: landmarks), embedding)
+            var observation = FrameObservation(milliseconds: ms, faceCount: counted, face: main, landmarks: landmarks)
+            for (frame, time) in between {
+                let marks = try FaceLandmarker.landmarks(for: [main], in: frame, networks: &networks)[0]
+                var extra = FrameObservation(milliseconds: time, faceCount: counted, face: main, landmarks: marks)
+                extra.intermediate = true
+                observation.between.append(extra)
+            }
+            return (observation, embedding)
         }
     }
 
@@ -127,6 +140,8 @@ extension FaceAnalyzer {
         identityThreshold: Double, thresholds: LivenessThresholds, duration: Double
     ) async throws -> LivenessResult {
         let decision = LivenessDecision(thresholds: thresholds)
+        let every = frames
+        let frames = frames.filter { !$0.intermediate }
         var checks: [LivenessCheck] = []
         let multiple = frames.filter { $0.faceCount > 1 }.count
         checks.append(LivenessCheck(name: "one_face", passed: multiple == 0, value: Double(multiple), threshold: 0))
@@ -137,7 +152,7 @@ extension FaceAnalyzer {
                 threshold: Double(thresholds.maxLostFrames)))
         var outcomes = challenge.actions.map { ActionOutcome(action: $0, found: false) }
         if let base = decision.baseline(frames) {
-            outcomes = decision.actions(challenge, in: frames, base: base)
+            outcomes = decision.actions(challenge, in: frames, eyes: every, base: base)
         }
         let found = outcomes.filter(\.found).count
         checks.append(

@@ -10,6 +10,10 @@ struct FrameObservation: Sendable {
     var syntheticPose: HeadPose?
     var syntheticEye: Double?
     var syntheticMouth: Double?
+    /// A frame between two samples, measured for the eyes only (landmarks in the sample's box).
+    var intermediate = false
+    /// The intermediate frames that follow this sample, until they join the session's list.
+    var between: [FrameObservation] = []
 
     init(milliseconds: Double, faceCount: Int, face: DetectedFace? = nil, landmarks: FaceLandmarks? = nil) {
         self.milliseconds = milliseconds

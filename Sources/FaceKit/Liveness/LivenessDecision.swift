@@ -86,13 +86,16 @@ struct LivenessDecision {
     /// Finds the challenge's actions in order; a later head movement done before its turn ends
     /// the search (a replayed clip in the wrong order). Blinks and mouth openings happen on their
     /// own while people talk or read, so only head movements count as early.
-    func actions(_ challenge: LivenessChallenge, in frames: [FrameObservation], base: Baseline) -> [ActionOutcome] {
+    func actions(
+        _ challenge: LivenessChallenge, in frames: [FrameObservation], eyes: [FrameObservation]? = nil, base: Baseline
+    ) -> [ActionOutcome] {
         var outcomes: [ActionOutcome] = []
         var cursor = 0
         var clock = frames.first.map { $0.milliseconds + thresholds.baselineMilliseconds } ?? 0
         for (position, action) in challenge.actions.enumerated() {
             let deadline = clock + thresholds.actionMilliseconds
-            guard let found = find(action, in: frames, from: cursor, deadline: deadline, base: base) else {
+            guard let found = locate(action, in: frames, eyes: eyes, from: cursor, deadline: deadline, base: base)
+            else {
                 outcomes += challenge.actions[position...].map { ActionOutcome(action: $0, found: false) }
                 return outcomes
             }
@@ -108,6 +111,22 @@ struct LivenessDecision {
             clock = frames[found.end].milliseconds
         }
         return outcomes
+    }
+
+    /// Like `find`, but a blink is looked for in `eyes` (every frame, samples and those between)
+    /// when given; the end is mapped back to the last sample at or before it.
+    func locate(
+        _ action: LivenessAction, in frames: [FrameObservation], eyes: [FrameObservation]?, from cursor: Int,
+        deadline: Double, base: Baseline
+    ) -> (end: Int, peak: Double)? {
+        guard action == .blink, let eyes else {
+            return find(action, in: frames, from: cursor, deadline: deadline, base: base)
+        }
+        let start = cursor < frames.count ? frames[cursor].milliseconds : .infinity
+        let from = eyes.firstIndex { $0.milliseconds >= start } ?? eyes.count
+        guard let hit = find(.blink, in: eyes, from: from, deadline: deadline, base: base) else { return nil }
+        let endTime = eyes[hit.end].milliseconds
+        return (max(cursor, frames.lastIndex { $0.milliseconds <= endTime } ?? cursor), hit.peak)
     }
 
     /// The largest landmark residual after the best homography among pairs of frames whose pose

@@ -1,8 +1,9 @@
 /// The numbers the liveness decision uses. docs/liveness.md gives how each was fitted on the
 /// shared clips and the generated attacks.
 public struct LivenessThresholds: Sendable, Codable, Equatable {
-    /// Frames analysed per second of video: every other frame of a 30 fps recording, since a
-    /// quick blink closes the eyes for only 70–150 ms.
+    /// Frames analysed per second of video. The frames between samples are measured too, for
+    /// the eyes only (landmarks in the sample's face box): a quick blink closes the eyes for a
+    /// single 30 fps frame.
     public var sampleRate = 15.0
     /// The baseline (neutral face) is the median over the first this many milliseconds.
     public var baselineMilliseconds = 600.0
