@@ -34,6 +34,10 @@ public func buildRouter(
         maxWaiting: configuration.maxWaiting >= 0 ? configuration.maxWaiting : capacity * 4)
     let limiter = RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
 
+    // One gate for every image route, so the bounds hold across all of them.
+    let admission = AdmissionMiddleware(
+        gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
+        queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000)))
     let router = Router(context: ServiceRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
@@ -44,9 +48,7 @@ public func buildRouter(
         .add(middleware: BearerAuthMiddleware(gallery: gallery))
         .add(middleware: RateLimitMiddleware(limiter: limiter, metrics: metrics))
     let images = v1.group().add(
-        middleware: AdmissionMiddleware(
-            gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
-            queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000))))
+        middleware: admission)
     FaceController(dependencies: dependencies).addRoutes(to: images)
     SubjectController(dependencies: dependencies).addRoutes(to: v1, imageGroup: images)
     SearchController(dependencies: dependencies).addRoutes(imageGroup: images)
@@ -56,9 +58,7 @@ public func buildRouter(
     // Liveness sessions are opened by an API key or by the session's own capture token.
     let sessionRoutes = router.group("v1")
     let uploads = sessionRoutes.group().add(
-        middleware: AdmissionMiddleware(
-            gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
-            queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000))))
+        middleware: admission)
     LivenessController(
         dependencies: dependencies, sessions: LivenessSessions(lifetime: configuration.livenessSessionSeconds)
     ).addRoutes(to: v1, sessionGroup: sessionRoutes, uploadGroup: uploads)

@@ -9,7 +9,7 @@ enum Homography {
     /// are degenerate.
     static func residual(from source: [Point], to target: [Point]) -> Double? {
         guard source.count == target.count, source.count >= 5 else { return nil }
-        guard let (normalizeSource, a) = normalize(source), let (normalizeTarget, b) = normalize(target) else {
+        guard let (_, a) = normalize(source), let (normalizeTarget, b) = normalize(target) else {
             return nil
         }
         // h = [h0 … h7, 1]: two equations per point, solved by least squares (normal equations).
@@ -39,7 +39,6 @@ enum Homography {
             let dy = (y - q.y) / normalizeTarget
             sum += dx * dx + dy * dy
         }
-        _ = normalizeSource
         return (sum / Double(a.count)).squareRoot()
     }
 

@@ -102,8 +102,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The settings from file, environment and flags, in that order of precedence (lowest first).
-    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfiguration {
-        var (settings, _) = try file(environment: environment)
+    func settings(_ fromFile: ServiceConfiguration, environment: [String: String]) throws -> ServiceConfiguration {
+        var settings = fromFile
         func env<T: LosslessStringConvertible>(_ name: String, _ value: inout T) throws {
             guard let text = environment[name] else { return }
             guard let parsed = T(text) else {
@@ -151,8 +151,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let settings = try settings(environment: environment)
-        let (_, locations) = try file(environment: environment)
+        // The file is read once; its settings and locations both come from that read.
+        let (fromFile, locations) = try file(environment: environment)
+        let settings = try settings(fromFile, environment: environment)
         // The file's locations apply where neither a flag nor the environment names one.
         var options = self.gallery
         if options.data == nil && environment["LIKENESS_DATA"] == nil { options.data = locations.data }
