@@ -53,6 +53,7 @@ test: bootstrap
 	@scripts/report-check
 	@scripts/api-check
 	@scripts/capture-check
+	@scripts/capture-check --browser firefox
 	@url=$$(scripts/postgres-test-cluster start) || exit 1; trap 'scripts/postgres-test-cluster stop' EXIT; \
 	  echo "swift test $(BUILD_FLAGS) --skip-build  (LIKENESS_TEST_POSTGRES_URL: a throwaway cluster)"; \
 	  LIKENESS_TEST_POSTGRES_URL=$$url swift test $(BUILD_FLAGS) --skip-build; status=$$?; exit $$status

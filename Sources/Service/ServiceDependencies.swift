@@ -43,4 +43,10 @@ struct ServiceDependencies: Sendable {
         let point = try analyzer.pack.decisionThreshold(threshold: nil, fmr: fmr ?? fallback)
         return (point.threshold, point.fmr)
     }
+
+    /// Refuses a false-match rate the model pack has no calibrated threshold for
+    /// (`uncalibrated_fmr`), so a request can fail before any inference is spent on it.
+    func validate(fmr: Double) throws {
+        _ = try decision(fmr: fmr, default: fmr)
+    }
 }

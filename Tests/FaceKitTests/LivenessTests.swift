@@ -77,6 +77,33 @@ struct LivenessRuleTests {
         #expect(wrongSide.first?.found == false)
     }
 
+    @Test("the neutral face: the opening moments when the head is steady there, else the whole recording")
+    func baselineFromRestingPose() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let turnLeft = LivenessChallenge(actions: [.turnLeft])
+        // The recording starts mid-swing (yaw +2° → +12° in the first 700 ms), then rests at 0°
+        // and turns 16° to the left. The opening's median (+7°) would make the turn 9°.
+        var swinging = Self.session([(3_000, 3_700, 16, 0, 0.3, 0.05)])
+        for index in swinging.indices where swinging[index].milliseconds < 700 {
+            swinging[index].syntheticPose = HeadPose(
+                yaw: 2 + swinging[index].milliseconds / 70, pitch: 0, roll: 0)
+        }
+        let swingBase = try #require(decision.baseline(swinging))
+        #expect(abs(swingBase.yaw) < 1)
+        let found = decision.actions(turnLeft, in: swinging, base: swingBase)
+        #expect(found.first?.found == true, "\(found)")
+        // A steady opening is the neutral face even when the rest of the recording leans away
+        // from it: the person rests at −9° for 2 s, then turns 12°, a 21° turn from rest.
+        let leaning = Self.session([(0, 2_000, -9, 0, 0.3, 0.05), (3_000, 3_700, 12, 0, 0.3, 0.05)])
+        let leanBase = try #require(decision.baseline(leaning))
+        #expect(leanBase.yaw == -9)
+        #expect(decision.actions(turnLeft, in: leaning, base: leanBase).first?.found == true)
+        // With a steady opening at 0°, the same 12° turn is too small.
+        let small = Self.session([(3_000, 3_700, 12, 0, 0.3, 0.05)])
+        let smallBase = try #require(decision.baseline(small))
+        #expect(decision.actions(turnLeft, in: small, base: smallBase).first?.found == false)
+    }
+
     @Test("a blink closes both eyes and reopens quickly; closed eyes that stay closed are not a blink")
     func blink() throws {
         let decision = LivenessDecision(thresholds: LivenessThresholds())

@@ -117,6 +117,20 @@ struct LivenessRouteTests {
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
             }
+            // No body at all: the defaults. A body that is not JSON: 415.
+            try await client.execute(
+                uri: "/v1/liveness/sessions", method: .post, headers: HTTPBody.auth(harness.keyA)
+            ) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+            }
+            var textHeaders = HTTPBody.auth(harness.keyA)
+            textHeaders[.contentType] = "text/plain"
+            try await client.execute(
+                uri: "/v1/liveness/sessions", method: .post, headers: textHeaders, body: ByteBuffer(string: "actions=2")
+            ) { response in
+                #expect(response.status == .unsupportedMediaType)
+                #expect(HTTPBody.code(response) == "unsupported_media_type")
+            }
         }
         let fresh = try await ServiceHarness.make()
         try await fresh.run { client in

@@ -10,14 +10,24 @@ struct LivenessDecision {
         var mouth: Double
     }
 
+    /// The neutral face. A session starts with the person at rest facing the camera (the
+    /// capture page asks for it before the first prompt), so it is the median of the first
+    /// `baselineMilliseconds` when the head is steady there. A recording that starts
+    /// mid-movement has no such moment; then it is the median over every sample, since a person
+    /// following the prompts faces the camera most of the time.
     func baseline(_ frames: [FrameObservation]) -> Baseline? {
-        let start = frames.first?.milliseconds ?? 0
-        var window = frames.filter { $0.isMeasured && $0.milliseconds - start <= thresholds.baselineMilliseconds }
-        if window.count < 3 { window = Array(frames.filter(\.isMeasured).prefix(3)) }
-        guard !window.isEmpty else { return nil }
+        let measured = frames.filter(\.isMeasured)
+        guard let start = measured.first?.milliseconds else { return nil }
+        let opening = measured.filter { $0.milliseconds - start <= thresholds.baselineMilliseconds }
+        let yaws = opening.compactMap { $0.pose?.yaw }
+        let pitches = opening.compactMap { $0.pose?.pitch }
+        let spread = { (values: [Double]) in (values.max() ?? 0) - (values.min() ?? 0) }
+        let steady =
+            yaws.count >= 3 && spread(yaws) <= thresholds.steadyDegrees && spread(pitches) <= thresholds.steadyDegrees
+        let window = steady ? opening : measured
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
-            return sorted[sorted.count / 2]
+            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         }
         return Baseline(
             yaw: median(window.compactMap { $0.pose?.yaw }), pitch: median(window.compactMap { $0.pose?.pitch }),

@@ -7,10 +7,16 @@ public struct LivenessCheck: Sendable, Codable, Equatable {
 }
 
 /// Whether a challenged action was found, and when (its peak, in ms from the video's start).
+/// Encoded as the API and the CLI print it: `{action, found, at_ms}`.
 public struct ActionOutcome: Sendable, Codable, Equatable {
     public var action: LivenessAction
     public var found: Bool
     public var atMilliseconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case action, found
+        case atMilliseconds = "at_ms"
+    }
 }
 
 /// The outcome of a liveness session.

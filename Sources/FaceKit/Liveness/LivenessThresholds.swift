@@ -5,8 +5,11 @@ public struct LivenessThresholds: Sendable, Codable, Equatable {
     /// the eyes only (landmarks in the sample's face box): a quick blink closes the eyes for a
     /// single 30 fps frame.
     public var sampleRate = 15.0
-    /// The baseline (neutral face) is the median over the first this many milliseconds.
+    /// The neutral face is the median over the first this many milliseconds when the head is
+    /// steady there (yaw and pitch each within `steadyDegrees`); else over the whole recording.
+    /// The first action's time allowance starts after it.
     public var baselineMilliseconds = 600.0
+    public var steadyDegrees = 8.0
     /// Yaw change, degrees, that counts as a turn.
     public var turnDegrees = 15.0
     /// Pitch change, degrees, that counts as looking up.

@@ -73,7 +73,7 @@ struct FaceController {
             throw Problem(.badRequest, code: "validation_failed", detail: "fmr must be in (0, 1)")
         }
         let document = try fields.bool("document") ?? false
-        _ = try dependencies.decision(fmr: fmr, default: fmr)  // uncalibrated: refused before any inference
+        try dependencies.validate(fmr: fmr)
         let firstBytes = try fields.image("first")
         let secondBytes = try fields.image("second")
         async let first = dependencies.decode(firstBytes, field: "first")

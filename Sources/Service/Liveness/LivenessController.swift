@@ -61,12 +61,10 @@ struct LivenessController {
 
     func create(_ request: Request, _ context: Context) async throws -> Response {
         let key = try context.requireKey()
-        var body = CreateRequest()
-        if request.headers[.contentLength].map({ $0 != "0" }) ?? (request.headers[.contentType] != nil) {
-            body = try await JSONBody.decode(
+        let body =
+            try await JSONBody.decodeIfPresent(
                 CreateRequest.self, from: request, limits: dependencies.configuration,
-                allowedKeys: ["actions", "subject"])
-        }
+                allowedKeys: ["actions", "subject"]) ?? CreateRequest()
         if let count = body.actions, !(2...3).contains(count) {
             throw Problem(.badRequest, code: "validation_failed", detail: "actions must be 2 or 3")
         }
@@ -131,7 +129,7 @@ struct LivenessController {
         var live: Bool
         var score: Double
         var checks: [LivenessCheck]
-        var actions: [LivenessReportAction]
+        var actions: [ActionOutcome]
         var reference: FaceBody?
         var verification: Verification?
         var framesAnalysed: Int
@@ -141,17 +139,6 @@ struct LivenessController {
             case session, live, score, checks, actions, reference, verification
             case framesAnalysed = "frames_analysed"
             case durationMs = "duration_ms"
-        }
-    }
-
-    struct LivenessReportAction: Encodable {
-        var action: String
-        var found: Bool
-        var atMs: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case action, found
-            case atMs = "at_ms"
         }
     }
 
@@ -202,9 +189,7 @@ struct LivenessController {
         return try JSONBody.response(
             Answer(
                 session: session.id, live: result.live, score: result.score, checks: result.checks,
-                actions: result.actions.map {
-                    LivenessReportAction(action: $0.action.rawValue, found: $0.found, atMs: $0.atMilliseconds)
-                }, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) },
+                actions: result.actions, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) },
                 verification: verification,
                 framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds))
     }

@@ -11,7 +11,23 @@ enum JSONBody {
         }
         let buffer = try await RequestBody.collect(
             request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
-        let data = Data(buffer: buffer)
+        return try decode(type, from: Data(buffer: buffer), allowedKeys: allowedKeys)
+    }
+
+    /// Like `decode`, for a body that may be left out: nil when the request has no body bytes.
+    static func decodeIfPresent<T: Decodable>(
+        _ type: T.Type, from request: Request, limits: ServiceConfiguration, allowedKeys: Set<String>
+    ) async throws -> T? {
+        let buffer = try await RequestBody.collect(
+            request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
+        guard buffer.readableBytes > 0 else { return nil }
+        guard RequestBody.mediaType(of: request) == "application/json" else {
+            throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send application/json")
+        }
+        return try decode(type, from: Data(buffer: buffer), allowedKeys: allowedKeys)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from data: Data, allowedKeys: Set<String>) throws -> T {
         let object = try jsonObject(data)
         let unknown = Set(object.keys).subtracting(allowedKeys)
         guard unknown.isEmpty else {

@@ -15,21 +15,10 @@ struct LivenessReport: Encodable {
     var live: Bool
     var score: Double
     var checks: [LivenessCheck]
-    var actions: [Action]
+    var actions: [ActionOutcome]
     var frames: Int
     var durationMs: Double
     var reference: FaceReport?
-
-    struct Action: Encodable {
-        var action: String
-        var found: Bool
-        var atMs: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case action, found
-            case atMs = "at_ms"
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case live, score, checks, actions, frames, reference
@@ -40,7 +29,7 @@ struct LivenessReport: Encodable {
         live = result.live
         score = result.score
         checks = result.checks
-        actions = result.actions.map { Action(action: $0.action.rawValue, found: $0.found, atMs: $0.atMilliseconds) }
+        actions = result.actions
         frames = result.framesAnalysed
         durationMs = result.durationMilliseconds
         reference = result.reference.map { FaceReport($0.face) }
