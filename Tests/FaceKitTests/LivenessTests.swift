@@ -150,6 +150,22 @@ struct LivenessRuleTests {
         #expect(outcome.first?.found == false)
     }
 
+    @Test("each failed check reports its stable reason code; a live result has none")
+    func reasonCodes() {
+        let names = ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"]
+        let failed = names.map { LivenessCheck(name: $0, passed: false, value: 0, threshold: 1) }
+        #expect(
+            failed.map(\.failureCode) == [
+                "multiple_faces", "face_lost", "challenge_not_met", "planar_motion", "discontinuity",
+                "identity_changed",
+            ])
+        var result = LivenessResult(
+            live: false, score: 0, checks: failed, actions: [], framesAnalysed: 0, durationMilliseconds: 0)
+        #expect(result.reasons.count == names.count)
+        result.checks = names.map { LivenessCheck(name: $0, passed: true, value: 1, threshold: 0) }
+        #expect(result.reasons.isEmpty)
+    }
+
     @Test("a homography maps a plane's points exactly; a 3D rotation of a face's points does not")
     func homography() throws {
         // A grid on a plane, seen after a perspective warp: residual ≈ 0.
@@ -243,11 +259,13 @@ struct LivenessRealTests {
         #expect(genuine.live, "\(genuine.checks) \(genuine.actions)")
         #expect(genuine.actions.allSatisfy { $0.found })
         #expect(genuine.reference != nil)
+        #expect(genuine.reasons.isEmpty)
         let replay = try await analyzer.analyzeLiveness(
             videoAt: d12, challenge: LivenessChallenge(actions: [.turnRight, .turnLeft, .blink]),
             identityThreshold: identity)
         #expect(!replay.live)
         #expect(replay.checks.first { $0.name == "actions" }?.passed == false)
+        #expect(replay.reasons == ["challenge_not_met"], "\(replay.checks)")
     }
 
     @Test("bad recordings: not a video is video_unreadable; too long is video_too_long")

@@ -75,6 +75,10 @@ struct LivenessRouteTests {
                     Set(checks.compactMap { $0["name"] as? String })
                         == ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"])
                 #expect((answer["actions"] as? [[String: Any]])?.count == challenge.count)
+                // One reason per failed check, none when live.
+                let reasons = try #require(answer["reasons"] as? [String])
+                #expect(reasons.count == checks.filter { $0["passed"] as? Bool == false }.count)
+                #expect((answer["live"] as? Bool == true) == reasons.isEmpty)
                 #expect(answer["reference"] is [String: Any])
                 let verification = try #require(answer["verification"] as? [String: Any])
                 #expect(verification["against"] as? String == "document")

@@ -4,6 +4,19 @@ public struct LivenessCheck: Sendable, Codable, Equatable {
     public var passed: Bool
     public var value: Double
     public var threshold: Double
+
+    /// The stable code this check reports in a result's `reasons` when it fails.
+    public var failureCode: String {
+        switch name {
+        case "one_face": "multiple_faces"
+        case "face_present": "face_lost"
+        case "actions": "challenge_not_met"
+        case "not_planar": "planar_motion"
+        case "continuity": "discontinuity"
+        case "same_person": "identity_changed"
+        default: name
+        }
+    }
 }
 
 /// Whether a challenged action was found, and when (its peak, in ms from the video's start).
@@ -32,4 +45,8 @@ public struct LivenessResult: Sendable {
     public var referenceImage: Image?
     public var framesAnalysed: Int
     public var durationMilliseconds: Double
+
+    /// One stable code per failed check (`multiple_faces`, `face_lost`, `challenge_not_met`,
+    /// `planar_motion`, `discontinuity`, `identity_changed`); empty when live.
+    public var reasons: [String] { checks.filter { !$0.passed }.map(\.failureCode) }
 }

@@ -129,6 +129,7 @@ struct LivenessController {
         var live: Bool
         var score: Double
         var checks: [LivenessCheck]
+        var reasons: [String]
         var actions: [ActionOutcome]
         var reference: FaceBody?
         var verification: Verification?
@@ -136,7 +137,7 @@ struct LivenessController {
         var durationMs: Double
 
         enum CodingKeys: String, CodingKey {
-            case session, live, score, checks, actions, reference, verification
+            case session, live, score, checks, reasons, actions, reference, verification
             case framesAnalysed = "frames_analysed"
             case durationMs = "duration_ms"
         }
@@ -189,6 +190,7 @@ struct LivenessController {
         return try JSONBody.response(
             Answer(
                 session: session.id, live: result.live, score: result.score, checks: result.checks,
+                reasons: result.reasons,
                 actions: result.actions, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) },
                 verification: verification,
                 framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds))

@@ -15,13 +15,14 @@ struct LivenessReport: Encodable {
     var live: Bool
     var score: Double
     var checks: [LivenessCheck]
+    var reasons: [String]
     var actions: [ActionOutcome]
     var frames: Int
     var durationMs: Double
     var reference: FaceReport?
 
     enum CodingKeys: String, CodingKey {
-        case live, score, checks, actions, frames, reference
+        case live, score, checks, reasons, actions, frames, reference
         case durationMs = "duration_ms"
     }
 
@@ -29,6 +30,7 @@ struct LivenessReport: Encodable {
         live = result.live
         score = result.score
         checks = result.checks
+        reasons = result.reasons
         actions = result.actions
         frames = result.framesAnalysed
         durationMs = result.durationMilliseconds
@@ -95,6 +97,7 @@ struct LivenessCheckCommand: AsyncParsableCommand {
             for check in result.checks {
                 print("  \(check.passed ? "pass" : "FAIL") \(check.name) \(check.value) (threshold \(check.threshold))")
             }
+            if !result.reasons.isEmpty { print("  reasons: \(result.reasons.joined(separator: ", "))") }
         }
         if !result.live { throw ExitCode(1) }
     }
