@@ -6,11 +6,11 @@ import Testing
 @Suite("Liveness: challenge, action rules, planar check")
 struct LivenessRuleTests {
     @Test("random challenges: 2 or 3 distinct actions, a head movement in each, never both turns")
-    func randomChallenges() {
+    func randomChallenges() throws {
         var lengths = Set<Int>()
         var seen = Set<LivenessAction>()
         for _ in 0..<2_000 {
-            let challenge = LivenessChallenge.random()
+            let challenge = try LivenessChallenge.random()
             lengths.insert(challenge.actions.count)
             seen.formUnion(challenge.actions)
             #expect(Set(challenge.actions).count == challenge.actions.count)
@@ -19,6 +19,28 @@ struct LivenessRuleTests {
         }
         #expect(lengths == [2, 3])
         #expect(seen == Set(LivenessAction.allCases))
+    }
+
+    @Test("a challenge drawn from allowed actions uses only those; a pool that cannot make one is refused")
+    func allowedActions() throws {
+        let noLookUp: Set<LivenessAction> = [.turnLeft, .turnRight, .blink, .openMouth]
+        for _ in 0..<500 {
+            let challenge = try LivenessChallenge.random(from: noLookUp)
+            #expect(Set(challenge.actions).isSubset(of: noLookUp))
+            #expect(challenge.actions.contains { $0.movesHead })
+        }
+        // Two usable actions: every challenge is exactly those two, in either order.
+        let pair = try LivenessChallenge.random(from: [.lookUp, .blink])
+        #expect(Set(pair.actions) == [.lookUp, .blink])
+        // Both turns count as one: with a blink that makes two, never three.
+        #expect(try LivenessChallenge.random(count: 2, from: [.turnLeft, .turnRight, .blink]).actions.count == 2)
+        #expect(throws: FaceKitError.self) {
+            try LivenessChallenge.random(count: 3, from: [.turnLeft, .turnRight, .blink])
+        }
+        #expect(throws: FaceKitError.self) { try LivenessChallenge.random(from: [.blink, .openMouth]) }
+        #expect(throws: FaceKitError.self) { try LivenessChallenge.random(from: [.turnLeft, .turnRight]) }
+        #expect(throws: FaceKitError.self) { try LivenessChallenge.random(from: []) }
+        #expect(throws: FaceKitError.self) { try LivenessChallenge.random(count: 4) }
     }
 
     @Test("challenges parse from text; unknown and repeated actions are refused")

@@ -112,7 +112,12 @@ struct LivenessRouteTests {
                 uri: "/v1/liveness/sessions/ls_0000/video", method: .post, headers: HTTPBody.headers(harness.keyA),
                 body: try HTTPBody.json(["video": "aGVsbG8="])
             ) { #expect($0.status == .notFound) }
-            for body in [#"{"actions": 5}"#, #"{"subject": "nobody"}"#, #"{"bogus": 1}"#] {
+            for body in [
+                #"{"actions": 5}"#, #"{"subject": "nobody"}"#, #"{"bogus": 1}"#,
+                #"{"allowed_actions": ["blink", "open_mouth"]}"#, #"{"allowed_actions": ["wave", "turn_left"]}"#,
+                #"{"allowed_actions": ["turn_left", "turn_right", "blink"], "actions": 3}"#,
+                #"{"allowed_actions": "turn_left"}"#,
+            ] {
                 try await client.execute(
                     uri: "/v1/liveness/sessions", method: .post, headers: HTTPBody.headers(harness.keyA),
                     body: ByteBuffer(string: body)
@@ -120,6 +125,14 @@ struct LivenessRouteTests {
                     #expect([400, 404].contains(response.status.code), "\(body)")
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
+            }
+            // A challenge drawn only from the allowed actions.
+            for _ in 0..<20 {
+                let limited = try await Self.createSession(
+                    client, key: harness.keyA, body: #"{"allowed_actions": ["turn_right", "blink", "open_mouth"]}"#)
+                let challenge = try #require(limited["challenge"] as? [String])
+                #expect(Set(challenge).isSubset(of: ["turn_right", "blink", "open_mouth"]), "\(challenge)")
+                #expect(challenge.contains("turn_right"))
             }
             // No body at all: the defaults. A body that is not JSON: 415.
             try await client.execute(

@@ -51,18 +51,46 @@ public struct LivenessChallenge: Sendable, Codable, Equatable {
         self.actions = actions
     }
 
-    /// A fresh random challenge from the system's secure generator.
-    public static func random(count: Int? = nil) -> LivenessChallenge {
+    /// A fresh random challenge from the system's secure generator, drawn from `allowed`.
+    /// Throws `invalid_argument` when `allowed` cannot make one (see `checkPool`).
+    public static func random(
+        count: Int? = nil, from allowed: Set<LivenessAction> = Set(LivenessAction.allCases)
+    ) throws -> LivenessChallenge {
+        try checkPool(allowed, count: count)
         var generator = SystemRandomNumberGenerator()
-        let length = count.map { max(2, min(3, $0)) } ?? Int.random(in: 2...3, using: &generator)
+        let longest = usableCount(allowed)
+        let length = count ?? Int.random(in: 2...min(3, longest), using: &generator)
         while true {
-            var pool = LivenessAction.allCases.shuffled(using: &generator)
+            var pool = allowed.sorted { $0.rawValue < $1.rawValue }.shuffled(using: &generator)
             // Opposite turns in one challenge make a shake that a replayed clip often contains.
             if pool.prefix(length).contains(.turnLeft) && pool.prefix(length).contains(.turnRight) {
                 pool.removeAll { $0 == .turnRight }
             }
             let actions = Array(pool.prefix(length))
-            if actions.contains(where: \.movesHead) { return LivenessChallenge(actions: actions) }
+            if actions.count == length, actions.contains(where: \.movesHead) {
+                return LivenessChallenge(actions: actions)
+            }
         }
+    }
+
+    /// Whether `allowed` can make a challenge of `count` actions (2 or 3; nil: either): it needs
+    /// a head movement (the planar check compares poses) and enough actions, counting the two
+    /// turns as one since a challenge never asks for both.
+    public static func checkPool(_ allowed: Set<LivenessAction>, count: Int?) throws {
+        if let count, !(2...3).contains(count) {
+            throw FaceKitError(.invalidArgument, "a challenge has 2 or 3 actions")
+        }
+        guard allowed.contains(where: \.movesHead) else {
+            throw FaceKitError(.invalidArgument, "the allowed actions need turn_left, turn_right or look_up")
+        }
+        guard usableCount(allowed) >= (count ?? 2) else {
+            throw FaceKitError(
+                .invalidArgument,
+                "the allowed actions make at most \(usableCount(allowed)) distinct action(s) (both turns count as one)")
+        }
+    }
+
+    private static func usableCount(_ allowed: Set<LivenessAction>) -> Int {
+        allowed.count - (allowed.contains(.turnLeft) && allowed.contains(.turnRight) ? 1 : 0)
     }
 }

@@ -28,6 +28,13 @@ struct LivenessController {
         var actions: Int?
         /// Compare the live face with this enrolled subject.
         var subject: String?
+        /// The actions the challenge may draw from (default: all five).
+        var allowedActions: [LivenessAction]?
+
+        enum CodingKeys: String, CodingKey {
+            case actions, subject
+            case allowedActions = "allowed_actions"
+        }
     }
 
     struct SessionBody: Encodable {
@@ -64,10 +71,12 @@ struct LivenessController {
         let body =
             try await JSONBody.decodeIfPresent(
                 CreateRequest.self, from: request, limits: dependencies.configuration,
-                allowedKeys: ["actions", "subject"]) ?? CreateRequest()
+                allowedKeys: ["actions", "subject", "allowed_actions"]) ?? CreateRequest()
         if let count = body.actions, !(2...3).contains(count) {
             throw Problem(.badRequest, code: "validation_failed", detail: "actions must be 2 or 3")
         }
+        let allowed = body.allowedActions.map(Set.init) ?? Set(LivenessAction.allCases)
+        try LivenessChallenge.checkPool(allowed, count: body.actions)
         if let subject = body.subject {
             // The subject must exist in this tenant now, so a typo fails here and not after a recording.
             let details = try await dependencies.gallery.details(tenant: key.tenantName, subject: subject)
@@ -76,7 +85,7 @@ struct LivenessController {
             }
         }
         let (session, token) = try await sessions.create(
-            tenant: key.tenantName, challenge: .random(count: body.actions), subject: body.subject)
+            tenant: key.tenantName, challenge: try .random(count: body.actions, from: allowed), subject: body.subject)
         return try JSONBody.response(SessionBody(session, state: "pending", token: token), status: .created)
     }
 
