@@ -19,6 +19,10 @@ struct LivenessRuleTests {
         }
         #expect(lengths == [2, 3])
         #expect(seen == Set(LivenessAction.allCases))
+        // Drawn uniformly from every valid challenge: 16 of two actions, 42 of three.
+        #expect(LivenessChallenge.all(length: 2).count == 16)
+        #expect(LivenessChallenge.all(length: 3).count == 42)
+        #expect(Set(LivenessChallenge.all(length: 3).map(\.actions)).count == 42)
     }
 
     @Test("a challenge drawn from allowed actions uses only those; a pool that cannot make one is refused")
@@ -103,12 +107,12 @@ struct LivenessRuleTests {
     func baselineFromRestingPose() throws {
         let decision = LivenessDecision(thresholds: LivenessThresholds())
         let turnLeft = LivenessChallenge(actions: [.turnLeft])
-        // The recording starts mid-swing (yaw +2° → +12° in the first 700 ms), then rests at 0°
-        // and turns 16° to the left. The opening's median (+7°) would make the turn 9°.
+        // The recording starts mid-swing (yaw +2° → +16° in the first 700 ms), then rests at 0°
+        // and turns 16° to the left. The opening's median (about +9°) would make the turn 7°.
         var swinging = Self.session([(3_000, 3_700, 16, 0, 0.3, 0.05)])
         for index in swinging.indices where swinging[index].milliseconds < 700 {
             swinging[index].syntheticPose = HeadPose(
-                yaw: 2 + swinging[index].milliseconds / 70, pitch: 0, roll: 0)
+                yaw: 2 + swinging[index].milliseconds / 50, pitch: 0, roll: 0)
         }
         let swingBase = try #require(decision.baseline(swinging))
         #expect(abs(swingBase.yaw) < 1)
@@ -173,7 +177,7 @@ struct LivenessRuleTests {
     }
 
     @Test("each failed check reports its stable reason code; a live result has none")
-    func reasonCodes() {
+    func reasonCodes() throws {
         let names = ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"]
         let failed = names.map { LivenessCheck(name: $0, passed: false, value: 0, threshold: 1) }
         #expect(
@@ -181,6 +185,12 @@ struct LivenessRuleTests {
                 "multiple_faces", "face_lost", "challenge_not_met", "planar_motion", "discontinuity",
                 "identity_changed",
             ])
+        // The shared encoding of an action's outcome, as the API and the CLI print it.
+        let encoded = try JSONEncoder().encode(ActionOutcome(action: .lookUp, found: true, atMilliseconds: 1_200))
+        let object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any]
+        #expect(object?["action"] as? String == "look_up")
+        #expect(object?["at_ms"] as? Double == 1_200)
+        #expect(object?.count == 3)
         var result = LivenessResult(
             live: false, score: 0, checks: failed, actions: [], framesAnalysed: 0, durationMilliseconds: 0)
         #expect(result.reasons.count == names.count)

@@ -63,7 +63,7 @@ struct LivenessRouteTests {
             }
             var headers = capture
             headers[.contentType] = "multipart/form-data; boundary=\(HTTPBody.boundary)"
-            try await client.execute(
+            let uploaded = try await client.execute(
                 uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
                 body: HTTPBody.multipart([("video", video, "recording.mp4"), ("document", document, "id.jpg")])
             ) { response in
@@ -83,6 +83,8 @@ struct LivenessRouteTests {
                 let verification = try #require(answer["verification"] as? [String: Any])
                 #expect(verification["against"] as? String == "document")
                 #expect(verification["decision"] as? String == "no_match")  // another person's ID
+                #expect((verification["document_sha256"] as? String)?.count == 64)
+                return (answer["live"] as? Bool, answer["score"] as? Double)
             }
             try await client.execute(
                 uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
@@ -91,6 +93,26 @@ struct LivenessRouteTests {
                 #expect(response.status == .conflict)
                 #expect(HTTPBody.code(response) == "session_used")
             }
+            // The browser sees the state only; the backend reads the same decision with its key.
+            try await client.execute(uri: "/v1/liveness/sessions/\(id)", method: .get, headers: capture) { response in
+                let body = try HTTPBody.object(response)
+                #expect(response.status == .ok)
+                #expect(body["state"] as? String == "completed")
+                #expect(body["result"] == nil)
+            }
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
+            ) { response in
+                let body = try HTTPBody.object(response)
+                #expect(body["state"] as? String == "completed")
+                let result = try #require(body["result"] as? [String: Any])
+                #expect(result["live"] as? Bool == uploaded.0)
+                #expect(result["score"] as? Double == uploaded.1)
+                #expect(result["session"] as? String == id)
+            }
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyB)
+            ) { #expect($0.status == .notFound) }
         }
     }
 
@@ -122,7 +144,9 @@ struct LivenessRouteTests {
                     uri: "/v1/liveness/sessions", method: .post, headers: HTTPBody.headers(harness.keyA),
                     body: ByteBuffer(string: body)
                 ) { response in
-                    #expect([400, 404].contains(response.status.code), "\(body)")
+                    let expected = body.contains("nobody") ? "not_found" : "validation_failed"
+                    #expect(response.status.code == (expected == "not_found" ? 404 : 400), "\(body)")
+                    #expect(HTTPBody.code(response) == expected, "\(body)")
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
             }
@@ -159,6 +183,14 @@ struct LivenessRouteTests {
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(HTTPBody.code(response) == "video_unreadable")
+            }
+            // The backend reads why the upload could not be judged.
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(fresh.keyA)
+            ) { response in
+                let body = try HTTPBody.object(response)
+                #expect(body["state"] as? String == "failed")
+                #expect(body["error"] as? String == "video_unreadable")
             }
             try await client.execute(uri: "/capture", method: .get) { response in
                 #expect(response.status == .ok)

@@ -99,6 +99,11 @@ extension FaceAnalyzer {
             throw FaceKitError(.videoUnreadable, "a video frame could not be decoded")
         }
         try await flush()
+        // A file that opens but yields no frame (a broken or unsupported stream) was not read:
+        // that is an unreadable video, not a recording without a face.
+        guard sampled > 0 else {
+            throw FaceKitError(.videoUnreadable, "no video frame could be decoded")
+        }
         guard observations.contains(where: { $0.face != nil }) else {
             throw FaceKitError(.noFace, "no face was found in the recording")
         }

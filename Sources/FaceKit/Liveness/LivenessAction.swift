@@ -51,26 +51,37 @@ public struct LivenessChallenge: Sendable, Codable, Equatable {
         self.actions = actions
     }
 
-    /// A fresh random challenge from the system's secure generator, drawn from `allowed`.
-    /// Throws `invalid_argument` when `allowed` cannot make one (see `checkPool`).
+    /// A fresh random challenge from the system's secure generator, drawn from `allowed`:
+    /// uniformly among every valid challenge of that length (distinct actions, a head movement,
+    /// never both turns). Throws `invalid_argument` when `allowed` cannot make one (`checkPool`).
     public static func random(
         count: Int? = nil, from allowed: Set<LivenessAction> = Set(LivenessAction.allCases)
     ) throws -> LivenessChallenge {
         try checkPool(allowed, count: count)
         var generator = SystemRandomNumberGenerator()
-        let longest = usableCount(allowed)
-        let length = count ?? Int.random(in: 2...min(3, longest), using: &generator)
-        while true {
-            var pool = allowed.sorted { $0.rawValue < $1.rawValue }.shuffled(using: &generator)
-            // Opposite turns in one challenge make a shake that a replayed clip often contains.
-            if pool.prefix(length).contains(.turnLeft) && pool.prefix(length).contains(.turnRight) {
-                pool.removeAll { $0 == .turnRight }
+        let length = count ?? Int.random(in: 2...min(3, usableCount(allowed)), using: &generator)
+        let candidates = all(length: length, from: allowed)
+        return candidates[Int.random(in: 0..<candidates.count, using: &generator)]
+    }
+
+    /// Every valid challenge of `length` actions from `allowed`, in a fixed order.
+    public static func all(length: Int, from allowed: Set<LivenessAction> = Set(LivenessAction.allCases))
+        -> [LivenessChallenge]
+    {
+        let pool = LivenessAction.allCases.filter(allowed.contains)
+        var found: [LivenessChallenge] = []
+        func extend(_ prefix: [LivenessAction]) {
+            guard prefix.count < length else {
+                // Opposite turns in one challenge make a shake that a replayed clip often contains.
+                if prefix.contains(where: \.movesHead) && !(prefix.contains(.turnLeft) && prefix.contains(.turnRight)) {
+                    found.append(LivenessChallenge(actions: prefix))
+                }
+                return
             }
-            let actions = Array(pool.prefix(length))
-            if actions.count == length, actions.contains(where: \.movesHead) {
-                return LivenessChallenge(actions: actions)
-            }
+            for action in pool where !prefix.contains(action) { extend(prefix + [action]) }
         }
+        extend([])
+        return found
     }
 
     /// Whether `allowed` can make a challenge of `count` actions (2 or 3; nil: either): it needs

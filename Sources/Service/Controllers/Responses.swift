@@ -3,7 +3,7 @@ import Foundation
 import Gallery
 
 /// A detected face as the API reports it (pixel coordinates, two decimals).
-struct FaceBody: Encodable {
+struct FaceBody: Encodable, Sendable {
     var box: [Double]
     var score: Double
     var keypoints: [[Double]]

@@ -1,3 +1,4 @@
+import Crypto
 import FaceKit
 import Foundation
 import Gallery
@@ -46,9 +47,13 @@ struct LivenessController {
         var captureToken: String?
         var captureURL: String?
         var subject: String?
+        /// The decision, for the tenant's key once the recording is judged.
+        var result: Answer?
+        /// The problem code when the recording could not be judged.
+        var error: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, challenge, instructions, state, subject
+            case id, challenge, instructions, state, subject, result, error
             case expiresAt = "expires_at"
             case captureToken = "capture_token"
             case captureURL = "capture_url"
@@ -89,51 +94,85 @@ struct LivenessController {
         return try JSONBody.response(SessionBody(session, state: "pending", token: token), status: .created)
     }
 
-    /// The session, for its tenant's key or its capture token.
-    func authorizedSession(_ request: Request, _ context: Context) async throws -> LivenessSession {
+    /// Who opened the session: the browser with its capture token, or the tenant's backend.
+    enum Caller {
+        case captureToken, tenantKey
+    }
+
+    /// The session, for its tenant's key or its capture token; authenticated before anything
+    /// about the session's state is told.
+    func authorizedSession(_ request: Request, _ context: Context) async throws -> (LivenessSession, Caller) {
         let id = try context.parameters.require("id")
         let lookup = await sessions.lookup(id)
         let session: LivenessSession
+        var expired = false
         switch lookup {
         case .found(let found): session = found
         case .missing: throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
-        case .expired: throw Problem(.gone, code: "session_expired", detail: "liveness session \(id) has expired")
-        case .used: throw Problem(.conflict, code: "session_used", detail: "liveness session \(id) was already used")
+        case .expired:
+            guard let stale = await sessions.peek(id) else {
+                throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
+            }
+            session = stale
+            expired = true
         }
+        let caller: Caller
         if let token = request.headers[HTTPField.Name("X-Capture-Token")!] {
             guard LivenessSessions.hash(token) == session.captureTokenHash else {
                 throw Problem(
                     .unauthorized, code: "unauthorized", detail: "the capture token does not open this session")
             }
-            return session
+            caller = .captureToken
+        } else {
+            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+                let key = try await dependencies.gallery.authenticate(secret: String(header.dropFirst(7)))
+            else {
+                throw Problem(
+                    .unauthorized, code: "unauthorized",
+                    detail: "send X-Capture-Token or Authorization: Bearer <API key>")
+            }
+            // Another tenant's session does not exist for this key.
+            guard key.tenantName == session.tenant else {
+                throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
+            }
+            caller = .tenantKey
         }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            let key = try await dependencies.gallery.authenticate(secret: String(header.dropFirst(7)))
-        else {
-            throw Problem(
-                .unauthorized, code: "unauthorized", detail: "send X-Capture-Token or Authorization: Bearer <API key>")
-        }
-        // Another tenant's session does not exist for this key.
-        guard key.tenantName == session.tenant else {
-            throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
-        }
-        return session
+        if expired { throw Problem(.gone, code: "session_expired", detail: "liveness session \(id) has expired") }
+        return (session, caller)
     }
 
+    /// The session and its state. Once the recording is judged, the tenant's key also reads the
+    /// decision (`result`, or `error` with the problem code): the backend's source of truth,
+    /// since the browser that uploaded could alter what it forwards.
     func show(_ request: Request, _ context: Context) async throws -> Response {
-        let session = try await authorizedSession(request, context)
-        return try JSONBody.response(SessionBody(session, state: "pending"))
+        let (session, caller) = try await authorizedSession(request, context)
+        var body = SessionBody(session, state: session.state.name)
+        if caller == .tenantKey {
+            switch session.state {
+            case .completed(let answer): body.result = answer
+            case .failed(let code): body.error = code
+            case .pending, .analysing: break
+            }
+        }
+        return try JSONBody.response(body)
     }
 
-    struct Verification: Encodable {
+    struct Verification: Encodable, Sendable {
         var against: String
         var similarity: Double
         var threshold: Double
         var fmr: Double?
         var decision: String
+        /// SHA-256 of the document image compared, so the backend can tell which one it was.
+        var documentSHA256: String?
+
+        enum CodingKeys: String, CodingKey {
+            case against, similarity, threshold, fmr, decision
+            case documentSHA256 = "document_sha256"
+        }
     }
 
-    struct Answer: Encodable {
+    struct Answer: Encodable, Sendable {
         var session: String
         var live: Bool
         var score: Double
@@ -154,7 +193,10 @@ struct LivenessController {
 
     /// `video` (WebM or MP4), optionally `document` (an ID page to compare the live face with).
     func upload(_ request: Request, _ context: Context) async throws -> Response {
-        let session = try await authorizedSession(request, context)
+        let (session, _) = try await authorizedSession(request, context)
+        guard session.isPending else {
+            throw Problem(.conflict, code: "session_used", detail: "liveness session \(session.id) was already used")
+        }
         let configuration = dependencies.configuration
         let fields = try await ImageRequest.read(
             request, limits: configuration, imageFields: ["video", "document"], otherFields: [])
@@ -170,6 +212,22 @@ struct LivenessController {
         guard await sessions.consume(session.id) else {
             throw Problem(.conflict, code: "session_used", detail: "liveness session \(session.id) was already used")
         }
+        do {
+            let answer = try await judge(session, video: video, document: documentBytes)
+            await sessions.finish(session.id, .completed(answer))
+            return try JSONBody.response(answer)
+        } catch {
+            await sessions.finish(session.id, .failed(Problem.from(error).code))
+            throw error
+        }
+    }
+
+    /// The liveness decision on the recording, and the comparison of its best frame with the
+    /// document or the session's subject.
+    private func judge(_ session: LivenessSession, video: [UInt8], document documentBytes: [UInt8]?) async throws
+        -> Answer
+    {
+        let configuration = dependencies.configuration
         let file = try PrivateTemporaryFile(bytes: video)
         defer { file.remove() }
         var limits = LivenessLimits()
@@ -186,7 +244,8 @@ struct LivenessController {
                     document, referenceImage, options: VerificationOptions(fmr: point.fmr, firstIsDocument: true))
                 verification = Verification(
                     against: "document", similarity: (outcome.similarity * 10_000).rounded() / 10_000,
-                    threshold: outcome.threshold, fmr: outcome.fmr, decision: outcome.isMatch ? "match" : "no_match")
+                    threshold: outcome.threshold, fmr: outcome.fmr, decision: outcome.isMatch ? "match" : "no_match",
+                    documentSHA256: SHA256.hash(data: documentBytes).map { String(format: "%02x", $0) }.joined())
             } else if let subject = session.subject {
                 let outcome = try await dependencies.gallery.verify(
                     tenant: session.tenant, subject: subject, pack: dependencies.analyzer.pack.id,
@@ -196,13 +255,13 @@ struct LivenessController {
                     decision: outcome.match ? "match" : "no_match")
             }
         }
-        return try JSONBody.response(
+        return
             Answer(
                 session: session.id, live: result.live, score: result.score, checks: result.checks,
                 reasons: result.reasons,
                 actions: result.actions, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) },
                 verification: verification,
-                framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds))
+                framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds)
     }
 }
 

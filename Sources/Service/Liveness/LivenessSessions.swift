@@ -13,14 +13,40 @@ struct LivenessSession: Sendable {
     var captureTokenHash: Data
     /// The subject the reference face is compared with, when the session was created for one.
     var subject: String?
-    var used = false
+    var state: State = .pending
+
+    enum State: Sendable {
+        /// Waiting for its one recording.
+        case pending
+        /// The recording arrived and is being analysed.
+        case analysing
+        /// The decision, kept for the tenant's backend to read with its key (never trust the
+        /// browser's copy).
+        case completed(LivenessController.Answer)
+        /// The recording could not be judged; the problem code.
+        case failed(String)
+
+        var name: String {
+            switch self {
+            case .pending: "pending"
+            case .analysing: "analysing"
+            case .completed: "completed"
+            case .failed: "failed"
+            }
+        }
+    }
+
+    var isPending: Bool {
+        if case .pending = state { return true }
+        return false
+    }
 }
 
 /// The live sessions, in memory: they last seconds, so a restart simply ends them.
 actor LivenessSessions {
     enum Lookup {
         case found(LivenessSession)
-        case missing, expired, used
+        case missing, expired
     }
 
     private var sessions: [String: LivenessSession] = [:]
@@ -49,18 +75,29 @@ actor LivenessSessions {
         return (session, token)
     }
 
+    /// The session; a pending one past its expiry is `.expired`, a used one stays readable
+    /// until it is purged.
     func lookup(_ id: String) -> Lookup {
         guard let session = sessions[id] else { return .missing }
-        if session.expiresAt < Date() { return .expired }
-        return session.used ? .used : .found(session)
+        if session.isPending && session.expiresAt < Date() { return .expired }
+        return .found(session)
     }
 
-    /// Marks the session used; false when it was used already, expired or missing.
+    /// The session whatever its state, expired ones included.
+    func peek(_ id: String) -> LivenessSession? { sessions[id] }
+
+    /// Starts the analysis of the session's one recording; false when it was used already,
+    /// expired or missing.
     func consume(_ id: String) -> Bool {
-        guard case .found(var session) = lookup(id) else { return false }
-        session.used = true
+        guard case .found(var session) = lookup(id), session.isPending else { return false }
+        session.state = .analysing
         sessions[id] = session
         return true
+    }
+
+    /// Keeps the outcome of the analysis for the backend.
+    func finish(_ id: String, _ state: LivenessSession.State) {
+        sessions[id]?.state = state
     }
 
     /// Forgets sessions a while after they expired (so a late upload still hears "expired").

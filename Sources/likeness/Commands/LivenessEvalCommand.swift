@@ -11,7 +11,10 @@ struct LivenessEvalCommand: AsyncParsableCommand {
         abstract: "APCER per attack kind and BPCER over a manifest of recordings (scripts/liveness-attacks writes one)."
     )
 
-    @Option(help: "A JSON manifest: [{file, kind, challenge: [actions]}]; kind 'genuine' or an attack name.")
+    @Option(
+        help:
+            "A JSON manifest: [{file, kind, challenge: [actions]}]; kind 'genuine' (or 'genuine_…', a genuine subset reported apart) or an attack name."
+    )
     var manifest: String
 
     @Flag(help: "Print JSON.")
@@ -109,7 +112,7 @@ struct LivenessEvalCommand: AsyncParsableCommand {
         progress.finish()
         let summaries = tallies.keys.sorted().map { kind -> KindSummary in
             let t = tallies[kind]!
-            let genuine = kind == "genuine"
+            let genuine = kind.hasPrefix("genuine")
             // An error on a genuine recording rejects the person; on an attack it stops the attack.
             let rate = genuine ? Double(t.total - t.live) / Double(t.total) : Double(t.live) / Double(t.total)
             return KindSummary(
