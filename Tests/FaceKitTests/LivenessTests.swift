@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Liveness: challenge, action rules, planar check")
 struct LivenessRuleTests {
-    @Test("random challenges: 2 or 3 distinct actions, a head movement in each, never both turns")
+    @Test(
+        "random challenges: 2 or 3 distinct actions, a head movement in each, never both turns, look_up only when allowed"
+    )
     func randomChallenges() throws {
         var lengths = Set<Int>()
         var seen = Set<LivenessAction>()
@@ -18,11 +20,20 @@ struct LivenessRuleTests {
             #expect(!(challenge.actions.contains(.turnLeft) && challenge.actions.contains(.turnRight)))
         }
         #expect(lengths == [2, 3])
-        #expect(seen == Set(LivenessAction.allCases))
-        // Drawn uniformly from every valid challenge: 16 of two actions, 42 of three.
-        #expect(LivenessChallenge.all(length: 2).count == 16)
-        #expect(LivenessChallenge.all(length: 3).count == 42)
-        #expect(Set(LivenessChallenge.all(length: 3).map(\.actions)).count == 42)
+        // look_up only when allowed (its genuine rejection is not under control).
+        #expect(seen == LivenessChallenge.defaultActions)
+        #expect(!seen.contains(.lookUp))
+        // Drawn uniformly from every valid challenge: by default 8 of two actions and 12 of
+        // three; with all five actions 16 and 42.
+        #expect(LivenessChallenge.all(length: 2).count == 8)
+        #expect(LivenessChallenge.all(length: 3).count == 12)
+        let five = Set(LivenessAction.allCases)
+        #expect(LivenessChallenge.all(length: 2, from: five).count == 16)
+        #expect(LivenessChallenge.all(length: 3, from: five).count == 42)
+        #expect(Set(LivenessChallenge.all(length: 3, from: five).map(\.actions)).count == 42)
+        var withLookUp = Set<LivenessAction>()
+        for _ in 0..<500 { withLookUp.formUnion(try LivenessChallenge.random(from: five).actions) }
+        #expect(withLookUp == five)
     }
 
     @Test("a challenge drawn from allowed actions uses only those; a pool that cannot make one is refused")

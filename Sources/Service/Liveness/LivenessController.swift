@@ -29,7 +29,7 @@ struct LivenessController {
         var actions: Int?
         /// Compare the live face with this enrolled subject.
         var subject: String?
-        /// The actions the challenge may draw from (default: all five).
+        /// The actions the challenge may draw from (default: all but `look_up`).
         var allowedActions: [LivenessAction]?
 
         enum CodingKeys: String, CodingKey {
@@ -80,7 +80,7 @@ struct LivenessController {
         if let count = body.actions, !(2...3).contains(count) {
             throw Problem(.badRequest, code: "validation_failed", detail: "actions must be 2 or 3")
         }
-        let allowed = body.allowedActions.map(Set.init) ?? Set(LivenessAction.allCases)
+        let allowed = body.allowedActions.map(Set.init) ?? LivenessChallenge.defaultActions
         try LivenessChallenge.checkPool(allowed, count: body.actions)
         if let subject = body.subject {
             // The subject must exist in this tenant now, so a typo fails here and not after a recording.
