@@ -112,6 +112,28 @@ struct LivenessRuleTests {
         #expect(!reversed.allSatisfy { $0.found })
         let wrongSide = decision.actions(LivenessChallenge(actions: [.turnRight, .blink]), in: frames, base: base)
         #expect(wrongSide.first?.found == false)
+        // A wide-open mouth is order-checked too: asked after the blink, a mouth opened before
+        // it fails even though the mouth opens again later. A blink before its turn does not.
+        let mouthFirst = Self.session([
+            (1_000, 1_400, 0, 0, 0.3, 0.7),  // open mouth
+            (3_000, 3_170, 0, 0, 0.05, 0.05),  // blink
+            (4_000, 4_600, 22, 0, 0.3, 0.05),  // turn left
+            (5_000, 5_400, 0, 0, 0.3, 0.7),  // open mouth again
+        ])
+        let mouthBase = try #require(decision.baseline(mouthFirst))
+        let early = decision.actions(
+            LivenessChallenge(actions: [.blink, .turnLeft, .openMouth]), in: mouthFirst, base: mouthBase)
+        #expect(!early.allSatisfy { $0.found }, "\(early)")
+        let blinkFirst = Self.session([
+            (1_000, 1_170, 0, 0, 0.05, 0.05),  // blink
+            (2_000, 2_400, 0, 0, 0.3, 0.7),  // open mouth
+            (3_000, 3_600, 22, 0, 0.3, 0.05),  // turn left
+            (4_500, 4_670, 0, 0, 0.05, 0.05),  // blink again
+        ])
+        let blinkBase = try #require(decision.baseline(blinkFirst))
+        let blinkEarly = decision.actions(
+            LivenessChallenge(actions: [.openMouth, .turnLeft, .blink]), in: blinkFirst, base: blinkBase)
+        #expect(blinkEarly.allSatisfy { $0.found }, "\(blinkEarly)")
     }
 
     @Test("the neutral face: the opening moments when the head is steady there, else the whole recording")

@@ -11,6 +11,12 @@ public enum LivenessAction: String, Sendable, Codable, CaseIterable, Hashable {
     /// Actions that move the whole head, which the planar-spoof check needs.
     public var movesHead: Bool { self == .turnLeft || self == .turnRight || self == .lookUp }
 
+    /// Actions whose order is checked: done before their turn, they fail the challenge (a replay
+    /// in another order). Head movements and a wide-open mouth are deliberate; blinks are not,
+    /// since people blink on their own every few seconds. (Talking opens the mouth to 0.3–0.45,
+    /// under the 0.5 that `open_mouth` needs for three samples.)
+    public var isOrderChecked: Bool { movesHead || self == .openMouth }
+
     /// Words for the capture page and the CLI.
     public var instruction: String {
         switch self {

@@ -93,9 +93,9 @@ struct LivenessDecision {
         return nil
     }
 
-    /// Finds the challenge's actions in order; a later head movement done before its turn ends
-    /// the search (a replayed clip in the wrong order). Blinks and mouth openings happen on their
-    /// own while people talk or read, so only head movements count as early.
+    /// Finds the challenge's actions in order; a later head movement or wide-open mouth done
+    /// before its turn ends the search (a replayed clip in the wrong order). Blinks happen on
+    /// their own every few seconds, so they do not count as early (`isOrderChecked`).
     func actions(
         _ challenge: LivenessChallenge, in frames: [FrameObservation], eyes: [FrameObservation]? = nil, base: Baseline
     ) -> [ActionOutcome] {
@@ -109,7 +109,7 @@ struct LivenessDecision {
                 outcomes += challenge.actions[position...].map { ActionOutcome(action: $0, found: false) }
                 return outcomes
             }
-            let early = challenge.actions[(position + 1)...].filter(\.movesHead).contains { later in
+            let early = challenge.actions[(position + 1)...].filter(\.isOrderChecked).contains { later in
                 find(later, in: frames, from: cursor, deadline: found.peak, base: base) != nil
             }
             if early {
