@@ -227,6 +227,8 @@ struct LivenessRuleTests {
         var result = LivenessResult(
             live: false, score: 0, checks: failed, actions: [], framesAnalysed: 0, durationMilliseconds: 0)
         #expect(result.reasons.count == names.count)
+        // Without a reference frame, same_person says so rather than "identity changed".
+        #expect(result.reasons.last == "no_reference_frame")
         result.checks = names.map { LivenessCheck(name: $0, passed: true, value: 1, threshold: 0) }
         #expect(result.reasons.isEmpty)
     }

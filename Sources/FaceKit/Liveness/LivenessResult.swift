@@ -47,6 +47,11 @@ public struct LivenessResult: Sendable {
     public var durationMilliseconds: Double
 
     /// One stable code per failed check (`multiple_faces`, `face_lost`, `challenge_not_met`,
-    /// `planar_motion`, `discontinuity`, `identity_changed`); empty when live.
-    public var reasons: [String] { checks.filter { !$0.passed }.map(\.failureCode) }
+    /// `planar_motion`, `discontinuity`, `identity_changed`, or `no_reference_frame` when no
+    /// frame was good enough to compare the others with); empty when live.
+    public var reasons: [String] {
+        checks.filter { !$0.passed }.map { check in
+            check.name == "same_person" && reference == nil ? "no_reference_frame" : check.failureCode
+        }
+    }
 }
