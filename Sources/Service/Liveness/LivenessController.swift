@@ -103,18 +103,8 @@ struct LivenessController {
     /// about the session's state is told.
     func authorizedSession(_ request: Request, _ context: Context) async throws -> (LivenessSession, Caller) {
         let id = try context.parameters.require("id")
-        let lookup = await sessions.lookup(id)
-        let session: LivenessSession
-        var expired = false
-        switch lookup {
-        case .found(let found): session = found
-        case .missing: throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
-        case .expired:
-            guard let stale = await sessions.peek(id) else {
-                throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
-            }
-            session = stale
-            expired = true
+        guard let session = await sessions.session(id) else {
+            throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
         }
         let caller: Caller
         if let token = request.headers[HTTPField.Name("X-Capture-Token")!] {
@@ -137,7 +127,9 @@ struct LivenessController {
             }
             caller = .tenantKey
         }
-        if expired { throw Problem(.gone, code: "session_expired", detail: "liveness session \(id) has expired") }
+        if session.isExpired {
+            throw Problem(.gone, code: "session_expired", detail: "liveness session \(id) has expired")
+        }
         return (session, caller)
     }
 

@@ -40,15 +40,13 @@ struct LivenessSession: Sendable {
         if case .pending = state { return true }
         return false
     }
+
+    /// Still waiting for its recording past `expiresAt`; a used session does not expire.
+    var isExpired: Bool { isPending && expiresAt < Date() }
 }
 
 /// The live sessions, in memory: they last seconds, so a restart simply ends them.
 actor LivenessSessions {
-    enum Lookup {
-        case found(LivenessSession)
-        case missing, expired
-    }
-
     private var sessions: [String: LivenessSession] = [:]
     let lifetime: TimeInterval
     let capacity: Int
@@ -75,21 +73,13 @@ actor LivenessSessions {
         return (session, token)
     }
 
-    /// The session; a pending one past its expiry is `.expired`, a used one stays readable
-    /// until it is purged.
-    func lookup(_ id: String) -> Lookup {
-        guard let session = sessions[id] else { return .missing }
-        if session.isPending && session.expiresAt < Date() { return .expired }
-        return .found(session)
-    }
-
-    /// The session whatever its state, expired ones included.
-    func peek(_ id: String) -> LivenessSession? { sessions[id] }
+    /// The session in any state, until it is purged a while after its expiry.
+    func session(_ id: String) -> LivenessSession? { sessions[id] }
 
     /// Starts the analysis of the session's one recording; false when it was used already,
     /// expired or missing.
     func consume(_ id: String) -> Bool {
-        guard case .found(var session) = lookup(id), session.isPending else { return false }
+        guard var session = sessions[id], session.isPending, !session.isExpired else { return false }
         session.state = .analysing
         sessions[id] = session
         return true

@@ -82,7 +82,7 @@ struct LivenessCheckCommand: AsyncParsableCommand {
         let threshold = try analyzer.pack.decisionThreshold(fmr: 1e-5).threshold
         var limits = LivenessLimits()
         limits.maxSeconds = maxSeconds
-        let window = (startMs != nil || endMs != nil) ? (startMs ?? 0)...(endMs ?? .greatestFiniteMagnitude) : nil
+        let window = try ClosedRange.excerpt(from: startMs, to: endMs)
         let result = try await analyzer.analyzeLiveness(
             videoAt: video, challenge: challenge, identityThreshold: threshold, limits: limits, window: window)
         if json {
@@ -100,5 +100,17 @@ struct LivenessCheckCommand: AsyncParsableCommand {
             if !result.reasons.isEmpty { print("  reasons: \(result.reasons.joined(separator: ", "))") }
         }
         if !result.live { throw ExitCode(1) }
+    }
+}
+
+extension ClosedRange where Bound == Double {
+    /// The part of a recording to analyse, in ms, when either end is given; nil for all of it.
+    /// Throws `invalid_argument` when the end is not after the start.
+    static func excerpt(from start: Double?, to end: Double?) throws -> ClosedRange<Double>? {
+        guard start != nil || end != nil else { return nil }
+        let lower = start ?? 0
+        let upper = end ?? .greatestFiniteMagnitude
+        guard upper > lower else { throw FaceKitError(.invalidArgument, "the end (ms) must be after the start") }
+        return lower...upper
     }
 }

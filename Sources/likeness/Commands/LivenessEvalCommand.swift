@@ -86,9 +86,7 @@ struct LivenessEvalCommand: AsyncParsableCommand {
             do {
                 var limits = LivenessLimits()
                 limits.maxSeconds = maxSeconds
-                let window =
-                    (entry.startMs != nil || entry.endMs != nil)
-                    ? (entry.startMs ?? 0)...(entry.endMs ?? .greatestFiniteMagnitude) : nil
+                let window = try ClosedRange.excerpt(from: entry.startMs, to: entry.endMs)
                 let result = try await analyzer.analyzeLiveness(
                     videoAt: path, challenge: LivenessChallenge(actions: entry.challenge),
                     identityThreshold: threshold, limits: limits, window: window)
