@@ -1,66 +1,80 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_dnn", "opencv_videoio"]
-
+// The module graph (docs/architecture.md): a lower layer never imports a higher one.
+//
+//   Tokens (hex, random tokens) ← FaceKit, Gallery, Service, LikenessCLI
+//   COpenCV (system, pkg-config opencv4) ← CLikenessVision ← FaceKit
+//   CLikenessIndex ← VectorIndex ← Gallery, Clustering
+//   FaceKit, Gallery, Clustering ← Workflows ← Service ← LikenessCLI ← likeness
+//   CLikenessIVF, LikenessCLI ← LikenessBench ← likeness-bench (benchmarks only)
 let package = Package(
     name: "Likeness",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "FaceKit", targets: ["FaceKit"]),
+        .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "Gallery", targets: ["Gallery"]),
         .library(name: "Clustering", targets: ["Clustering"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
+        .library(name: "Service", targets: ["Service"]),
         .executable(name: "likeness", targets: ["likeness"]),
+        .executable(name: "likeness-bench", targets: ["likeness-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
-        .target(
-            name: "CLikenessVision",
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
-            linkerSettings: openCVLibraries.map { .linkedLibrary($0) }
+        // MARK: C shims (plain C headers, prefixed names, opaque handles)
+        .systemLibrary(
+            name: "COpenCV", pkgConfig: "opencv4",
+            providers: [.apt(["libopencv-dev"])]
         ),
+        .target(name: "CLikenessVision", dependencies: ["COpenCV"]),
+        .target(name: "CLikenessIndex"),
+        // Debian's FAISS is a static library: it needs BLAS and OpenMP's runtime at link time.
+        .target(
+            name: "CLikenessIVF",
+            linkerSettings: [
+                .linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("stdc++"),
+            ]
+        ),
+
+        // MARK: Libraries
+        .target(name: "Tokens"),
         .target(
             name: "FaceKit",
-            dependencies: [
-                "CLikenessVision",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["CLikenessVision", "Tokens", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(
-            name: "CLikenessIndex",
-            cxxSettings: [.unsafeFlags(["-I/usr/lib/llvm-14/lib/clang/14.0.6/include", "-O2", "-fopenmp"])],
-            linkerSettings: [
-                .linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"),
-                .linkedLibrary("stdc++"),
-            ]
-        ),
+        .target(name: "VectorIndex", dependencies: ["CLikenessIndex"]),
         .target(
             name: "Gallery",
             dependencies: [
-                "FaceKit",
-                "CLikenessIndex",
+                "VectorIndex", "Tokens",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        .target(name: "Clustering", dependencies: ["VectorIndex"]),
         .target(
-            name: "Clustering",
-            dependencies: ["Gallery"]
+            name: "Workflows",
+            dependencies: ["FaceKit", "Gallery", "Clustering", "VectorIndex"]
         ),
         .target(
             name: "Service",
             dependencies: [
-                "FaceKit", "Gallery", "Clustering",
+                "Workflows", "FaceKit", "Gallery", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -68,41 +82,70 @@ let package = Package(
                 .copy("Resources/openapi.json"), .copy("Resources/capture.html"), .copy("Resources/capture.js"),
             ]
         ),
-        .executableTarget(
-            name: "likeness",
+        .target(
+            name: "LikenessCLI",
             dependencies: [
-                "FaceKit",
-                "Gallery",
-                "Clustering",
-                "Service",
+                "Workflows", "Service", "FaceKit", "Gallery", "Clustering", "Tokens",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "likeness", dependencies: ["LikenessCLI"]),
+
+        // MARK: Benchmarks only (not linked by the products above)
+        .target(
+            name: "LikenessBench",
+            dependencies: [
+                "LikenessCLI", "CLikenessIVF", "VectorIndex", "Workflows", "FaceKit", "Gallery", "Clustering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "likeness-bench", dependencies: ["LikenessBench"]),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["FaceKit"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "FaceKitTests",
-            dependencies: ["FaceKit", "Gallery"],
+            dependencies: ["FaceKit", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
-            name: "ServiceTests",
-            dependencies: [
-                "Service", "FaceKit", "Gallery",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
-        ),
-        .testTarget(
-            name: "ClusteringTests",
-            dependencies: ["Clustering", "Gallery"]
+            name: "VectorIndexTests",
+            dependencies: ["VectorIndex", "LikenessBench", "TestSupport"]
         ),
         .testTarget(
             name: "GalleryTests",
             dependencies: [
-                "Gallery", .product(name: "Crypto", package: "swift-crypto"),
+                "Gallery", "VectorIndex", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        .testTarget(
+            name: "ClusteringTests",
+            dependencies: ["Clustering", "VectorIndex"]
+        ),
+        .testTarget(
+            name: "WorkflowsTests",
+            dependencies: ["Workflows", "FaceKit", "Gallery", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "Service", "Workflows", "FaceKit", "Gallery", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["FaceKit", "Gallery", "Workflows", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -15,7 +16,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <faiss/impl/ProductQuantizer.h>
 #include <immintrin.h>
 
 #include "likeness_index.h"
@@ -55,6 +55,115 @@ void offer(MinHeap &heap, size_t capacity, uint16_t score, int64_t slot) {
         heap.pop();
         heap.push({score, slot});
     }
+}
+
+
+/// Deterministic 64-bit generator (SplitMix64) for sampling and seeding.
+struct SplitMix {
+    uint64_t state;
+    uint64_t next() {
+        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double unit() { return static_cast<double>(next() >> 11) / static_cast<double>(1ull << 53); }
+};
+
+float squaredDistance(const float *a, const float *b, int n) {
+    float sum = 0;
+    for (int i = 0; i < n; i++) {
+        float delta = a[i] - b[i];
+        sum += delta * delta;
+    }
+    return sum;
+}
+
+/// k-means (k = 16) in each subspace: k-means++ seeding, 25 Lloyd iterations, an empty centroid
+/// re-seeded by splitting the largest one. At most 256 training points per centroid, as is usual
+/// for product quantisers: more adds time, not accuracy. Result: subquantizers × 16 × subdimension.
+std::vector<float> trainProductQuantizer(const float *vectors, int64_t count, int dimension, int subquantizers) {
+    const int sub = dimension / subquantizers;
+    const int64_t sampleSize = std::min<int64_t>(count, kCentroids * 256);
+    SplitMix random{0x4C696B656E657373ull};  // "Likeness": the same training set gives the same index
+    std::vector<int64_t> rows(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; i++) rows[static_cast<size_t>(i)] = i;
+    for (int64_t i = 0; i < sampleSize; i++) {  // partial Fisher–Yates: a uniform sample without repeats
+        int64_t j = i + static_cast<int64_t>(random.next() % static_cast<uint64_t>(count - i));
+        std::swap(rows[static_cast<size_t>(i)], rows[static_cast<size_t>(j)]);
+    }
+    std::vector<float> centroids(static_cast<size_t>(subquantizers) * kCentroids * sub);
+    std::vector<float> points(static_cast<size_t>(sampleSize) * sub);
+    std::vector<int> assignment(static_cast<size_t>(sampleSize));
+    std::vector<float> nearest(static_cast<size_t>(sampleSize));
+    for (int m = 0; m < subquantizers; m++) {
+        for (int64_t i = 0; i < sampleSize; i++) {
+            std::memcpy(points.data() + i * sub, vectors + rows[static_cast<size_t>(i)] * dimension + m * sub,
+                        sizeof(float) * static_cast<size_t>(sub));
+        }
+        float *center = centroids.data() + static_cast<size_t>(m) * kCentroids * sub;
+        // k-means++: each next seed drawn with probability proportional to its squared distance.
+        int64_t first = static_cast<int64_t>(random.next() % static_cast<uint64_t>(sampleSize));
+        std::memcpy(center, points.data() + first * sub, sizeof(float) * static_cast<size_t>(sub));
+        for (int64_t i = 0; i < sampleSize; i++) nearest[i] = squaredDistance(points.data() + i * sub, center, sub);
+        for (int c = 1; c < kCentroids; c++) {
+            double total = 0;
+            for (int64_t i = 0; i < sampleSize; i++) total += nearest[i];
+            double target = random.unit() * total;
+            int64_t chosen = sampleSize - 1;
+            for (int64_t i = 0; i < sampleSize; i++) {
+                target -= nearest[i];
+                if (target <= 0) {
+                    chosen = i;
+                    break;
+                }
+            }
+            float *seed = center + c * sub;
+            std::memcpy(seed, points.data() + chosen * sub, sizeof(float) * static_cast<size_t>(sub));
+            for (int64_t i = 0; i < sampleSize; i++) {
+                nearest[i] = std::min(nearest[i], squaredDistance(points.data() + i * sub, seed, sub));
+            }
+        }
+        std::vector<double> sums(static_cast<size_t>(kCentroids) * sub);
+        std::vector<int64_t> sizes(kCentroids);
+        for (int iteration = 0; iteration < 25; iteration++) {
+            std::fill(sums.begin(), sums.end(), 0.0);
+            std::fill(sizes.begin(), sizes.end(), 0);
+            for (int64_t i = 0; i < sampleSize; i++) {
+                const float *point = points.data() + i * sub;
+                int best = 0;
+                float bestDistance = INFINITY;
+                for (int c = 0; c < kCentroids; c++) {
+                    float distance = squaredDistance(point, center + c * sub, sub);
+                    if (distance < bestDistance) {
+                        bestDistance = distance;
+                        best = c;
+                    }
+                }
+                assignment[i] = best;
+                sizes[best]++;
+                for (int d = 0; d < sub; d++) sums[static_cast<size_t>(best) * sub + d] += point[d];
+            }
+            for (int c = 0; c < kCentroids; c++) {
+                if (sizes[c] == 0) continue;
+                for (int d = 0; d < sub; d++) {
+                    center[c * sub + d] = static_cast<float>(sums[static_cast<size_t>(c) * sub + d] / sizes[c]);
+                }
+            }
+            for (int c = 0; c < kCentroids; c++) {
+                if (sizes[c] != 0) continue;
+                int largest = static_cast<int>(std::max_element(sizes.begin(), sizes.end()) - sizes.begin());
+                for (int d = 0; d < sub; d++) {  // split the largest cluster in two, slightly apart
+                    float value = center[largest * sub + d];
+                    center[c * sub + d] = value * (1 + 1e-3f) + 1e-6f;
+                    center[largest * sub + d] = value * (1 - 1e-3f) - 1e-6f;
+                }
+                sizes[c] = sizes[largest] / 2;
+                sizes[largest] -= sizes[c];
+            }
+        }
+    }
+    return centroids;
 }
 
 }  // namespace
@@ -257,11 +366,7 @@ void lki_scan_free(lki_scan *index) { delete index; }
 int lki_scan_train(lki_scan *index, const float *vectors, int64_t count, char *error, size_t error_capacity) {
     if (count < kCentroids * 39) return fail(error, error_capacity, "training needs at least 624 vectors");
     try {
-        faiss::ProductQuantizer quantizer(static_cast<size_t>(index->dimension),
-                                          static_cast<size_t>(index->subquantizers), 4);
-        quantizer.verbose = false;
-        quantizer.train(static_cast<size_t>(count), vectors);
-        index->centroids.assign(quantizer.centroids.begin(), quantizer.centroids.end());
+        index->centroids = trainProductQuantizer(vectors, count, index->dimension, index->subquantizers);
         const int d = index->dimension;
         index->minimum.assign(d, INFINITY);
         std::vector<float> maximum(d, -INFINITY);

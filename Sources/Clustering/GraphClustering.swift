@@ -1,4 +1,4 @@
-import Gallery
+import VectorIndex
 
 /// Groups faces by person: the connected components of the k-nearest-neighbour graph after
 /// dropping edges below a similarity threshold.

@@ -1,5 +1,5 @@
 import Foundation
-import Gallery
+import VectorIndex
 
 /// The k nearest neighbours of every face, found with the gallery's indexes.
 ///

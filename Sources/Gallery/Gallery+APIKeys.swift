@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Tokens
 
 /// A newly created API key with its secret, which is never stored and cannot be shown again.
 public struct IssuedAPIKey: Sendable {
@@ -19,13 +20,18 @@ extension Gallery {
     public func createAPIKey(tenant: String, label: String?) async throws -> IssuedAPIKey {
         if let label { try Gallery.validate(name: label, what: "key label") }
         let keys = try await keys(for: tenant, create: true)
-        let id = "k_" + Gallery.randomToken(bytes: 6)
-        let secret = "lk_\(id.dropFirst(2))_" + Gallery.randomToken(bytes: 24)
-        let key = try await store.insertAPIKey(
-            NewAPIKey(id: id, tenantID: keys.tenant.id, label: label, secretHash: Gallery.hash(secret: secret)),
-            audit: AuditDraft(
-                tenant: tenant, actor: actorName, action: "api_key.create",
-                details: ["key": .string(id), "label": .string(label ?? "")]), signer: signer)
+        let id = "k_" + RandomToken.hex(bytes: 6)
+        let secret = "lk_\(id.dropFirst(2))_" + RandomToken.hex(bytes: 24)
+        let new = NewAPIKey(id: id, tenantID: keys.tenant.id, label: label, secretHash: Gallery.hash(secret: secret))
+        let draft = AuditDraft(
+            tenant: tenant, actor: actorName, action: "api_key.create",
+            details: ["key": .string(id), "label": .string(label ?? "")])
+        let key = try await store.transaction { [signer] transaction in
+            let now = Date()
+            let key = try await transaction.insertAPIKey(new, at: now)
+            _ = try await transaction.appendAudit(draft, signer: signer, at: now)
+            return key
+        }
         return IssuedAPIKey(key: key, secret: secret)
     }
 
@@ -49,18 +55,17 @@ extension Gallery {
     public func revokeAPIKey(id: String) async throws {
         let all = try await store.apiKeys(tenantID: nil)
         guard let key = all.first(where: { $0.id == id }) else { throw GalleryError(.notFound, "no API key \(id)") }
-        let revoked = try await store.revokeAPIKey(
-            id: id,
-            audit: AuditDraft(
-                tenant: key.tenantName, actor: actorName, action: "api_key.revoke", details: ["key": .string(id)]),
-            signer: signer)
+        let draft = AuditDraft(
+            tenant: key.tenantName, actor: actorName, action: "api_key.revoke", details: ["key": .string(id)])
+        let revoked = try await store.transaction { [signer] transaction in
+            let now = Date()
+            // A refused revocation leaves no event.
+            guard try await transaction.revokeAPIKey(id: id, at: now) else { return false }
+            _ = try await transaction.appendAudit(draft, signer: signer, at: now)
+            return true
+        }
         guard revoked else { throw GalleryError(.notFound, "API key \(id) is already revoked") }
     }
 
     static func hash(secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
-
-    static func randomToken(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
 }

@@ -38,26 +38,35 @@ extension Gallery {
         ]
         if !duplicates.isEmpty { details["duplicates"] = .strings(duplicates.map(\.subject)) }
         if !duplicates.isEmpty && request.policy == .reject {
-            _ = try await store.appendAudit(
+            try await record(
                 AuditDraft(
                     tenant: request.tenant, actor: actorName, action: "enroll.rejected",
-                    subject: request.subject, details: details), signer: signer)
+                    subject: request.subject, details: details))
             return EnrollmentResult(
                 status: .possibleDuplicate, subject: request.subject, templateIDs: [], duplicates: duplicates)
         }
-        let subject = try await store.ensureSubject(
-            tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata)
-        let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: subject.id, pack: request.pack)
-        let sealed = try zip(protected, request.samples).map { vector, sample in
-            NewTemplate(
-                pack: request.pack, sealed: try keys.cipher.seal(vector, context: context), quality: sample.quality)
-        }
         details["flagged"] = .bool(!duplicates.isEmpty)
-        let stored = try await store.addTemplates(
-            sealed, subjectID: subject.id,
-            audit: AuditDraft(
-                tenant: request.tenant, actor: actorName, action: "enroll", subject: request.subject,
-                details: details), signer: signer)
+        let (subject, stored) = try await store.transaction { [signer, details, actor = actorName] transaction in
+            // The subject is created (or revived) with its templates and their event, or not at all.
+            let now = Date()
+            let subject = try await transaction.upsertSubject(
+                tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata, at: now)
+            // Sealed here because the subject's id is part of each template's authenticated context.
+            let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: subject.id, pack: request.pack)
+            var stored: [Template] = []
+            for (vector, sample) in zip(protected, request.samples) {
+                let template = NewTemplate(
+                    pack: request.pack, sealed: try keys.cipher.seal(vector, context: context), quality: sample.quality)
+                stored.append(try await transaction.insertTemplate(template, subjectID: subject.id, at: now))
+            }
+            var details = details
+            details["templates"] = .strings(stored.map { String($0.id) })
+            _ = try await transaction.appendAudit(
+                AuditDraft(
+                    tenant: request.tenant, actor: actor, action: "enroll", subject: request.subject, details: details),
+                signer: signer, at: now)
+            return (subject, stored)
+        }
         try index.add(
             ids: stored.map(\.id),
             owners: Array(repeating: .init(subjectID: subject.id, externalID: subject.externalID), count: stored.count),

@@ -28,12 +28,16 @@ extension Gallery {
         let pending = Gallery.pendingKeyFile(for: file)
         try? FileManager.default.removeItem(at: pending)
         try MasterKey.write(next.bytes, to: pending, exclusive: true)
-        try await store.rewrapKeys(
-            tenants: tenants,
-            secrets: [Gallery.auditKeyName: try nextWrapper.wrap(auditKey, tenant: Gallery.auditKeyName)],
-            audit: AuditDraft(
-                tenant: nil, actor: actorName, action: "keys.rotate_master",
-                details: ["tenants": .int(tenants.count)]), signer: signer)
+        let rewrappedAudit = try nextWrapper.wrap(auditKey, tenant: Gallery.auditKeyName)
+        let draft = AuditDraft(
+            tenant: nil, actor: actorName, action: "keys.rotate_master", details: ["tenants": .int(tenants.count)])
+        try await store.transaction { [signer, tenants] transaction in
+            for (id, wrapped) in tenants {
+                try await transaction.updateTenantKey(id, wrappedKey: wrapped, newVersion: false)
+            }
+            try await transaction.updateSecret(named: Gallery.auditKeyName, wrapped: rewrappedAudit)
+            _ = try await transaction.appendAudit(draft, signer: signer)
+        }
         try Gallery.promote(pending, to: file)
         masterKey = next
         wrapper = nextWrapper
@@ -64,11 +68,14 @@ extension Gallery {
             guard let last = subjects.last else { break }
             after = last.id
         }
-        try await store.rekeyTenant(
-            tenant.id, wrappedKey: wrapped, templates: resealed,
-            audit: AuditDraft(
-                tenant: name, actor: actorName, action: "keys.rotate_tenant",
-                details: ["templates": .int(resealed.count), "key_version": .int(tenant.keyVersion)]), signer: signer)
+        let draft = AuditDraft(
+            tenant: name, actor: actorName, action: "keys.rotate_tenant",
+            details: ["templates": .int(resealed.count), "key_version": .int(tenant.keyVersion)])
+        try await store.transaction { [signer, resealed, tenantID = tenant.id] transaction in
+            try await transaction.updateTenantKey(tenantID, wrappedKey: wrapped, newVersion: true)
+            try await transaction.updateTemplates(sealed: resealed)
+            _ = try await transaction.appendAudit(draft, signer: signer)
+        }
         tenantKeys[name] = new
         for key in indexes.keys where key.tenantID == tenant.id { indexes.removeValue(forKey: key) }
         return resealed.count

@@ -1,5 +1,5 @@
-import FaceKit
 import Foundation
+import VectorIndex
 
 /// One subject found by a 1:N search.
 public struct Candidate: Sendable, Equatable, Codable {
@@ -47,13 +47,13 @@ extension Gallery {
             if candidates.count == k { break }
         }
         let matches = candidates.filter(\.match)
-        _ = try await store.appendAudit(
+        try await record(
             AuditDraft(
                 tenant: tenant, actor: actorName, action: "search",
                 details: [
                     "pack": .string(pack), "k": .int(k), "threshold": .double(threshold),
                     "matches": .strings(matches.map(\.subject)),
-                ]), signer: signer)
+                ]))
         return candidates
     }
 
@@ -78,19 +78,19 @@ extension Gallery {
         let probe = keys.transform.apply(vector)
         let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: record.id, pack: pack)
         let scores = try templates.map { template in
-            FaceEmbedding.dot(probe, try keys.cipher.open(template.sealed, context: context))
+            VectorMath.dot(probe, try keys.cipher.open(template.sealed, context: context))
         }.sorted(by: >)
         let fused = scores.count == 1 ? scores[0] : (scores[0] + scores[1]) / 2
         let result = SubjectVerification(
             subject: subject, similarity: Gallery.rounded(fused), scores: scores.map(Gallery.rounded),
             match: Double(fused) >= threshold)
-        _ = try await store.appendAudit(
+        try await self.record(
             AuditDraft(
                 tenant: tenant, actor: actorName, action: "verify", subject: subject,
                 details: [
                     "pack": .string(pack), "threshold": .double(threshold), "match": .bool(result.match),
                     "similarity": .double(result.similarity),
-                ]), signer: signer)
+                ]))
         return result
     }
 }

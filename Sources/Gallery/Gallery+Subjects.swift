@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Tokens
 
 /// What the gallery holds about one subject, without any biometric data.
 public struct SubjectDetails: Sendable, Equatable {
@@ -42,10 +43,14 @@ extension Gallery {
         {
             throw GalleryError(.alreadyExists, "subject \(subject) exists")
         }
-        let record = try await store.ensureSubject(tenantID: keys.tenant.id, externalID: subject, metadata: metadata)
-        _ = try await store.appendAudit(
-            AuditDraft(tenant: tenant, actor: actorName, action: "subject.create", subject: subject), signer: signer)
-        return record
+        let draft = AuditDraft(tenant: tenant, actor: actorName, action: "subject.create", subject: subject)
+        return try await store.transaction { [signer] transaction in
+            let now = Date()
+            let record = try await transaction.upsertSubject(
+                tenantID: keys.tenant.id, externalID: subject, metadata: metadata, at: now)
+            _ = try await transaction.appendAudit(draft, signer: signer, at: now)
+            return record
+        }
     }
 
     public func details(tenant: String, subject: String) async throws -> SubjectDetails {
@@ -70,11 +75,21 @@ extension Gallery {
         guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
             record.erasedAt == nil
         else { throw GalleryError(.notFound, "no subject \(subject)") }
-        let removed = try await store.eraseSubject(
-            record.id,
-            audit: AuditDraft(
-                tenant: tenant, actor: actorName, action: "erase", subject: subject,
-                details: ["reason": .string(reason)]), signer: signer)
+        let draft = AuditDraft(
+            tenant: tenant, actor: actorName, action: "erase", subject: subject, details: ["reason": .string(reason)])
+        // What erasure means, for every store: the templates go, every consent is revoked, the
+        // subject is marked erased and loses its metadata, and one event says how many templates
+        // went, all in one transaction.
+        let removed = try await store.transaction { [signer] transaction in
+            let now = Date()
+            let removed = try await transaction.deleteTemplates(subjectID: record.id)
+            _ = try await transaction.revokeConsents(subjectID: record.id, purpose: nil, at: now)
+            try await transaction.updateSubject(record.id, erasedAt: now, metadata: nil)
+            var draft = draft
+            draft.details["templates_deleted"] = .int(removed.count)
+            _ = try await transaction.appendAudit(draft, signer: signer, at: now)
+            return removed
+        }
         for (key, index) in indexes where key.tenantID == keys.tenant.id {
             try index.remove(ids: removed)
         }
@@ -89,17 +104,22 @@ extension Gallery {
         try Gallery.validate(name: purpose, what: "purpose")
         try Gallery.validate(name: textVersion, what: "consent text version")
         let keys = try await keys(for: tenant, create: true)
-        let record = try await store.ensureSubject(tenantID: keys.tenant.id, externalID: subject, metadata: nil)
-        let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-        return try await store.grantConsent(
-            NewConsent(purpose: purpose, textVersion: textVersion, textHash: hash, evidence: evidence),
-            subjectID: record.id,
-            audit: AuditDraft(
-                tenant: tenant, actor: actorName, action: "consent.grant", subject: subject,
-                details: [
-                    "purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash),
-                ]
-            ), signer: signer)
+        let hash = Hex.string(SHA256.hash(data: Data(text.utf8)))
+        let consent = NewConsent(purpose: purpose, textVersion: textVersion, textHash: hash, evidence: evidence)
+        // The text itself is never stored or audited, only its hash.
+        let draft = AuditDraft(
+            tenant: tenant, actor: actorName, action: "consent.grant", subject: subject,
+            details: [
+                "purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash),
+            ])
+        return try await store.transaction { [signer] transaction in
+            let now = Date()
+            let record = try await transaction.upsertSubject(
+                tenantID: keys.tenant.id, externalID: subject, metadata: nil, at: now)
+            let stored = try await transaction.insertConsent(consent, subjectID: record.id, at: now)
+            _ = try await transaction.appendAudit(draft, signer: signer, at: now)
+            return stored
+        }
     }
 
     /// Revokes a subject's consent for a purpose. When consent is required and none remains
@@ -111,11 +131,17 @@ extension Gallery {
         guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject) else {
             throw GalleryError(.notFound, "no subject \(subject)")
         }
-        let revoked = try await store.revokeConsent(
-            purpose: purpose, subjectID: record.id,
-            audit: AuditDraft(
-                tenant: tenant, actor: actorName, action: "consent.revoke", subject: subject,
-                details: ["purpose": .string(purpose)]), signer: signer)
+        let draft = AuditDraft(
+            tenant: tenant, actor: actorName, action: "consent.revoke", subject: subject,
+            details: ["purpose": .string(purpose)])
+        let revoked = try await store.transaction { [signer] transaction in
+            let now = Date()
+            let revoked = try await transaction.revokeConsents(subjectID: record.id, purpose: purpose, at: now)
+            var draft = draft
+            draft.details["revoked"] = .int(revoked)
+            _ = try await transaction.appendAudit(draft, signer: signer, at: now)
+            return revoked
+        }
         guard configuration.requireConsent, record.erasedAt == nil,
             try await !store.consents(subjectID: record.id).contains(where: \.isActive)
         else { return (revoked, nil) }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 
 /// Everything Likeness stores about people, with its keys and 1:N indexes.
 ///
@@ -36,7 +37,9 @@ public actor Gallery {
         let wrapper = try KeyWrapper(masterKey: masterKey.symmetricKey)
         self.wrapper = wrapper
         let fresh = try wrapper.wrap(SymmetricKey(size: .bits256), tenant: Gallery.auditKeyName)
-        let wrapped = try await store.insertSecretIfAbsent(named: Gallery.auditKeyName, wrapped: fresh)
+        let wrapped = try await store.transaction {
+            try await $0.insertSecretIfAbsent(named: Gallery.auditKeyName, wrapped: fresh)
+        }
         let auditKey = try Gallery.unwrapAuditKey(wrapped, masterKey: masterKey)
         signer = AuditSigner(key: auditKey)
     }
@@ -47,7 +50,9 @@ public actor Gallery {
     /// (or from `LIKENESS_MASTER_KEY`).
     ///
     /// `keyFile` moves the master key elsewhere (another disk, a mounted secret).
-    /// A PostgreSQL store holds a connection pool: call `close()` when done with the gallery.
+    /// Call `close()` when done with the gallery: it releases the store's connections (for
+    /// PostgreSQL, a pool). Failures to open or reach the store are logged to
+    /// `configuration.logger`.
     public static func open(
         directory: URL, configuration: GalleryConfiguration = .init(),
         environment: [String: String] = ProcessInfo.processInfo.environment, databaseURL: String? = nil,
@@ -57,33 +62,34 @@ public actor Gallery {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
+            configuration.logger.error(
+                "cannot create the data directory", metadata: ["path": "\(directory.path)", "reason": "\(error)"])
             throw GalleryError(.storeFailure, "cannot create the data directory \(directory.path): \(error)")
         }
         let keyFile = keyFile ?? directory.appendingPathComponent("master.key")
         let store: any GalleryStore
         if let databaseURL {
-            store = try await PostgresStore(url: databaseURL)
+            store = try await PostgresStore(url: databaseURL, logger: configuration.logger)
         } else {
             let databasePath = directory.appendingPathComponent("gallery.sqlite").path
             // Created empty with mode 0600 first: SQLite gives its -wal and -shm files the same mode.
             let descriptor = Foundation.open(databasePath, O_WRONLY | O_CREAT, 0o600)
             if descriptor >= 0 { Foundation.close(descriptor) }
-            store = try SQLiteStore(path: databasePath)
+            store = try SQLiteStore(path: databasePath, logger: configuration.logger)
         }
         do {
             try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
             let masterKey = try MasterKey.load(file: keyFile, environment: environment)
             return try await Gallery(store: store, masterKey: masterKey, configuration: configuration)
         } catch {
-            await (store as? PostgresStore)?.close()
+            await store.close()
             throw error
         }
     }
 
-    /// Releases the store's connections (a PostgreSQL pool); the gallery cannot be used afterwards.
-    /// A SQLite store needs no closing: its files close when the gallery is released.
+    /// Releases the store's connections; the gallery cannot be used afterwards.
     public func close() async {
-        await (store as? PostgresStore)?.close()
+        await store.close()
     }
 
     static func unwrapAuditKey(_ wrapped: Data, masterKey: MasterKey) throws -> SymmetricKey {
@@ -103,7 +109,9 @@ public actor Gallery {
         if tenant == nil {
             guard create else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
             let (_, wrapped) = try wrapper.newDataKey(tenant: tenantName)
-            tenant = try await store.insertTenant(named: tenantName, wrappedKey: wrapped)
+            tenant = try await store.transaction {
+                try await $0.insertTenantIfAbsent(named: tenantName, wrappedKey: wrapped, at: Date())
+            }
         }
         guard let tenant else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
         if let keys = tenantKeys[tenantName] { return keys }  // another call finished first
@@ -183,6 +191,9 @@ public struct GalleryConfiguration: Sendable {
     public var dimension = 512
     /// Who is acting, for the audit trail.
     public var actor = "cli"
+    /// Where store problems (an unreachable server, a database that will not open) are logged.
+    /// Nothing biometric, no key, secret or consent text is ever logged.
+    public var logger = Logger(label: "likeness.gallery")
 
     public init() {}
 }

@@ -2,13 +2,16 @@ import FaceKit
 import Gallery
 import Hummingbird
 import HummingbirdCore
+import Logging
 import NIOCore
 
-/// The HTTP application: routes, authentication, limits, metrics and the problem+json mapping.
+/// The HTTP application: routes, authentication, limits, metrics, logs and the problem+json mapping.
 ///
-/// `likeness serve` runs it; tests call it too, through HummingbirdTesting.
+/// `likeness serve` runs it; tests call it too, through HummingbirdTesting. `logger` is the one
+/// every request logs through (tests pass a capturing one).
 public func buildApplication(
-    configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery
+    configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery,
+    logger: Logger = Logger(label: "likeness.http")
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, analyzer: analyzer, gallery: gallery)
     var http = HTTP1Channel.Configuration()
@@ -17,7 +20,8 @@ public func buildApplication(
     http.idleTimeout = .milliseconds(Int64((configuration.requestTimeoutSeconds + 5) * 1000))
     return Application(
         router: router, server: .http1(configuration: http),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "likeness"))
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "likeness"),
+        logger: logger)
 }
 
 /// The router with every route; tests list its routes to hold them to the OpenAPI document.
@@ -39,6 +43,8 @@ public func buildRouter(
         gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
         queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000)))
     let router = Router(context: ServiceRequestContext.self)
+    // Outermost, so every response, problems included, carries the request id and is logged.
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     HealthController(dependencies: dependencies, gate: gate).addRoutes(to: router)

@@ -1,13 +1,25 @@
 import FaceKit
 import Foundation
 import Gallery
+import Workflows
 
-/// What the controllers share: the pipeline, the gallery, the settings and the metrics.
+/// What the controllers share: the workflows, the gallery, the settings and the metrics.
 struct ServiceDependencies: Sendable {
     let analyzer: FaceAnalyzer
     let gallery: Gallery
     let configuration: ServiceConfiguration
     let metrics: ServiceMetrics
+    let faces: FaceWorkflows
+    let people: GalleryWorkflows
+
+    init(analyzer: FaceAnalyzer, gallery: Gallery, configuration: ServiceConfiguration, metrics: ServiceMetrics) {
+        self.analyzer = analyzer
+        self.gallery = gallery
+        self.configuration = configuration
+        self.metrics = metrics
+        faces = FaceWorkflows(analyzer: analyzer, observe: { metrics.inference($0) })
+        people = GalleryWorkflows(faces: faces, gallery: gallery)
+    }
 
     var imageLimits: ImageLimits {
         ImageLimits(maxBytes: configuration.maxImageBytes, maxPixels: configuration.maxImagePixels)
@@ -15,38 +27,28 @@ struct ServiceDependencies: Sendable {
 
     /// Decodes image bytes, naming the field in any error and timing the decode.
     func decode(_ bytes: [UInt8], field: String) async throws -> Image {
-        let start = ContinuousClock.now
-        do {
-            let image = try await analyzer.decode(bytes, limits: imageLimits)
-            var timings = StageTimings()
-            timings.decode = ContinuousClock.now - start
-            metrics.inference(timings)
-            return image
-        } catch let error as FaceKitError {
-            throw FaceKitError(error.code, "\(field): \(error.message)")
-        }
+        try await faces.decode(bytes, field: field, limits: imageLimits)
     }
 
     /// Detects, picks the one face and embeds it, with quality judged by `profile`.
     func analyze(_ image: Image, field: String, profile: QualityProfile?) async throws -> FaceAnalysis {
-        do {
-            let analysis = try await analyzer.analyze(image, selection: .largest, quality: profile)
-            metrics.inference(analysis.timings)
-            return analysis
-        } catch let error as FaceKitError {
-            throw FaceKitError(error.code, "\(field): \(error.message)")
-        }
+        try await faces.analyze(image, field: field, settings: AnalysisSettings(), profile: profile)
+    }
+
+    /// The operating point for a requested false-match rate (or the default one).
+    func operatingPoint(fmr: Double?, default fallback: Double) throws -> OperatingPoint {
+        try OperatingPoint(pack: analyzer.pack, fmr: fmr, defaultFMR: fallback)
     }
 
     /// The threshold for a requested false-match rate (or the default one).
     func decision(fmr: Double?, default fallback: Double) throws -> (threshold: Double, fmr: Double?) {
-        let point = try analyzer.pack.decisionThreshold(threshold: nil, fmr: fmr ?? fallback)
+        let point = try operatingPoint(fmr: fmr, default: fallback)
         return (point.threshold, point.fmr)
     }
 
     /// Refuses a false-match rate the model pack has no calibrated threshold for
     /// (`uncalibrated_fmr`), so a request can fail before any inference is spent on it.
     func validate(fmr: Double) throws {
-        _ = try decision(fmr: fmr, default: fmr)
+        _ = try operatingPoint(fmr: fmr, default: fmr)
     }
 }

@@ -188,6 +188,33 @@ struct LivenessRuleTests {
         #expect(found.last?.atMilliseconds == 2_540)
     }
 
+    @Test("every event is listed by the challenge search's own rules, with its peak and how far it went")
+    func events() throws {
+        let decision = LivenessDecision(thresholds: LivenessThresholds())
+        let frames = Self.session([
+            (1_000, 1_400, 24, 0, 0.3, 0.05),  // turn left, 5 samples
+            (2_000, 2_100, -16, 0, 0.3, 0.05),  // turn right, 1 sample only: not held
+            (3_000, 3_200, 0, 0, 0.05, 0.05),  // blink
+            (4_000, 4_400, 0, 0, 0.3, 0.7),  // open mouth
+            (7_800, 8_000, 30, 0, 0.3, 0.05),  // a turn still going at the end
+        ])
+        let base = try #require(decision.baseline(frames))
+        let events = decision.events(in: frames, base: base)
+        #expect(events.map(\.action) == [.turnLeft, .blink, .openMouth, .turnLeft], "\(events)")
+        #expect(events[0].value == 24)
+        #expect(events[0].frames >= 4)
+        #expect(abs(events[1].value - 0.05 / 0.3) < 1e-9)
+        #expect(events[2].value == 0.7)
+        #expect(events.map(\.cutOff) == [false, false, false, true])
+        // Whatever the challenge search finds is among the events, at the same place.
+        let found = decision.actions(
+            LivenessChallenge(actions: [.turnLeft, .blink, .openMouth]), in: frames, base: base)
+        #expect(found.allSatisfy(\.found))
+        for (outcome, event) in zip(found, events) {
+            #expect((event.startMilliseconds...event.endMilliseconds).contains(outcome.atMilliseconds ?? -1))
+        }
+    }
+
     @Test("talking-sized mouth movements are not an open mouth; a wide one held for 3 frames is")
     func mouth() throws {
         let decision = LivenessDecision(thresholds: LivenessThresholds())
@@ -211,13 +238,18 @@ struct LivenessRuleTests {
 
     @Test("each failed check reports its stable reason code; a live result has none")
     func reasonCodes() throws {
-        let names = ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"]
+        let names = LivenessCheckKind.allCases
+        #expect(
+            names.map(\.rawValue) == ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"])
         let failed = names.map { LivenessCheck(name: $0, passed: false, value: 0, threshold: 1) }
         #expect(
-            failed.map(\.failureCode) == [
+            failed.map(\.name.failureReason.rawValue) == [
                 "multiple_faces", "face_lost", "challenge_not_met", "planar_motion", "discontinuity",
                 "identity_changed",
             ])
+        // A check encodes its kind as the stable name.
+        let check = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(failed[3])) as? [String: Any]
+        #expect(check?["name"] as? String == "not_planar")
         // The shared encoding of an action's outcome, as the API and the CLI print it.
         let encoded = try JSONEncoder().encode(ActionOutcome(action: .lookUp, found: true, atMilliseconds: 1_200))
         let object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any]
@@ -228,7 +260,7 @@ struct LivenessRuleTests {
             live: false, score: 0, checks: failed, actions: [], framesAnalysed: 0, durationMilliseconds: 0)
         #expect(result.reasons.count == names.count)
         // Without a reference frame, same_person says so rather than "identity changed".
-        #expect(result.reasons.last == "no_reference_frame")
+        #expect(result.reasons.last == .noReferenceFrame)
         result.checks = names.map { LivenessCheck(name: $0, passed: true, value: 1, threshold: 0) }
         #expect(result.reasons.isEmpty)
     }
@@ -331,8 +363,18 @@ struct LivenessRealTests {
             videoAt: d12, challenge: LivenessChallenge(actions: [.turnRight, .turnLeft, .blink]),
             identityThreshold: identity)
         #expect(!replay.live)
-        #expect(replay.checks.first { $0.name == "actions" }?.passed == false)
-        #expect(replay.reasons == ["challenge_not_met"], "\(replay.checks)")
+        #expect(replay.checks.first { $0.name == .actions }?.passed == false)
+        #expect(replay.reasons == [.challengeNotMet], "\(replay.checks)")
+    }
+
+    @Test("the events of a real clip hold the actions genuine challenges find in it")
+    func realEvents() async throws {
+        let analyzer = try Fixtures.analyzer()
+        let scan = try await analyzer.livenessEvents(videoAt: Self.clips.appendingPathComponent("d12.mp4").path)
+        let actions = Set(scan.events.filter { !$0.cutOff }.map(\.action))
+        #expect(actions.isSuperset(of: [.turnLeft, .turnRight, .openMouth, .blink]), "\(scan.events)")
+        #expect(scan.framesAnalysed > 90)
+        #expect(scan.events.map(\.startMilliseconds) == scan.events.map(\.startMilliseconds).sorted())
     }
 
     @Test("bad recordings: not a video is video_unreadable; too long is video_too_long")
@@ -341,9 +383,12 @@ struct LivenessRealTests {
         let junk = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-junk-\(UUID()).webm")
         try Data("not a video at all".utf8).write(to: junk)
         defer { try? FileManager.default.removeItem(at: junk) }
-        await #expect(throws: FaceKitError.self) {
-            try await analyzer.analyzeLiveness(
+        do {
+            _ = try await analyzer.analyzeLiveness(
                 videoAt: junk.path, challenge: LivenessChallenge(actions: [.blink]), identityThreshold: 0.3)
+            Issue.record("a file that is not a video was analysed")
+        } catch let error as FaceKitError {
+            #expect(error.code == .videoUnreadable)
         }
         var limits = LivenessLimits()
         limits.maxSeconds = 2

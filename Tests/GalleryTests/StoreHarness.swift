@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import PostgresNIO
 import Testing
 
@@ -87,6 +88,20 @@ actor StoreHarness {
         return store
     }
 
+    /// Records a schema migration this version does not know, as a newer version would.
+    func recordMigration(_ version: String, on store: any GalleryStore) async throws {
+        switch store {
+        case let store as SQLiteStore:
+            try await store.pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [version])
+            }
+        case let store as PostgresStore:
+            _ = try await store.rows("test", "INSERT INTO schema_migration (version) VALUES (\(version))")
+        default:
+            Issue.record("no way to record a migration on \(type(of: store))")
+        }
+    }
+
     /// A new gallery on this harness's store, through `Gallery.open`.
     func openGallery(requireConsent: Bool = true) async throws -> Gallery {
         var configuration = GalleryConfiguration()
@@ -101,7 +116,7 @@ actor StoreHarness {
     /// Closes everything opened here, drops the database and deletes the directory.
     func remove() async {
         for gallery in galleries { await gallery.close() }
-        for store in stores { await (store as? PostgresStore)?.close() }
+        for store in stores { await store.close() }
         galleries = []
         stores = []
         if let admin, let databaseName {
@@ -155,4 +170,51 @@ enum Contract {
     static func events(_ store: any GalleryStore, tenant: String? = nil) async throws -> [AuditEvent] {
         try await store.auditEvents(tenant: tenant, afterSequence: 0, limit: 10_000)
     }
+
+    /// Each helper below is one primitive (plus, where named, its event) in a transaction of its
+    /// own, so the cases read as the store's behaviour rather than as transaction plumbing.
+
+    static func append(_ store: any GalleryStore, _ draft: AuditDraft) async throws -> AuditEvent {
+        try await store.transaction { try await $0.appendAudit(draft, signer: signer) }
+    }
+
+    static func tenant(_ store: any GalleryStore, _ name: String, key: Data) async throws -> Tenant {
+        try await store.transaction { try await $0.insertTenantIfAbsent(named: name, wrappedKey: key, at: Date()) }
+    }
+
+    static func subject(
+        _ store: any GalleryStore, tenantID: Int64, _ externalID: String, metadata: String? = nil
+    ) async throws -> Subject {
+        try await store.transaction {
+            try await $0.upsertSubject(tenantID: tenantID, externalID: externalID, metadata: metadata, at: Date())
+        }
+    }
+
+    static func addTemplates(
+        _ store: any GalleryStore, _ templates: [NewTemplate], subjectID: Int64, audit: AuditDraft
+    ) async throws -> [Template] {
+        try await store.transaction { transaction in
+            var stored: [Template] = []
+            for template in templates {
+                stored.append(try await transaction.insertTemplate(template, subjectID: subjectID, at: Date()))
+            }
+            _ = try await transaction.appendAudit(audit, signer: signer)
+            return stored
+        }
+    }
+
+    static func grant(_ store: any GalleryStore, _ consent: NewConsent, subjectID: Int64) async throws -> Consent {
+        try await store.transaction { transaction in
+            let stored = try await transaction.insertConsent(consent, subjectID: subjectID, at: Date())
+            _ = try await transaction.appendAudit(draft("consent.grant"), signer: signer)
+            return stored
+        }
+    }
+
+    static func consent(_ purpose: String = "identity_verification", evidence: String? = nil) -> NewConsent {
+        NewConsent(purpose: purpose, textVersion: "v1", textHash: "ab", evidence: evidence)
+    }
 }
+
+/// A failure thrown on purpose inside a transaction, to see it roll back.
+struct Abort: Error {}

@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
+import Workflows
 
 @testable import Service
 
@@ -116,20 +118,10 @@ struct LivenessRouteTests {
         }
     }
 
-    @Test("bad uploads: not a video, an expired session, an unknown session, bad session options")
+    @Test("bad uploads: not a video, an unknown session, bad session options")
     func badInput() async throws {
-        let harness = try await ServiceHarness.make { $0.livenessSessionSeconds = 0.3 }
+        let harness = try await ServiceHarness.make()
         try await harness.run { client in
-            let session = try await Self.createSession(client, key: harness.keyA)
-            let id = try #require(session["id"] as? String)
-            try await Task.sleep(for: .seconds(0.6))
-            try await client.execute(
-                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
-            ) {
-                response in
-                #expect(response.status == .gone)
-                #expect(HTTPBody.code(response) == "session_expired")
-            }
             try await client.execute(
                 uri: "/v1/liveness/sessions/ls_0000/video", method: .post, headers: HTTPBody.headers(harness.keyA),
                 body: try HTTPBody.json(["video": "aGVsbG8="])
@@ -201,4 +193,97 @@ struct LivenessRouteTests {
             try await client.execute(uri: "/capture.js", method: .get) { #expect($0.status == .ok) }
         }
     }
+
+    @Test("a session expires when its clock passes its lifetime, not before")
+    func expiry() async throws {
+        let harness = try await ServiceHarness.make()
+        let clock = TestClock()
+        let sessions = LivenessSessions(lifetime: 90, now: { clock.now() })
+        try await Self.run(harness, sessions: sessions) { client in
+            let session = try await Self.createSession(client, key: harness.keyA)
+            let id = try #require(session["id"] as? String)
+            clock.advance(89)
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
+            ) { #expect($0.status == .ok) }
+            clock.advance(2)
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
+            ) { response in
+                #expect(response.status == .gone)
+                #expect(HTTPBody.code(response) == "session_expired")
+            }
+            // A late upload hears the same, before anything is read or analysed.
+            try await client.execute(
+                uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["video": "aGVsbG8="])
+            ) { response in
+                #expect(response.status == .gone)
+                #expect(HTTPBody.code(response) == "session_expired")
+            }
+        }
+    }
+
+    /// d12's actions (Tests/Fixtures/liveness/genuine.json): a left turn at 1.9 s, right turns at
+    /// 3.3 and 3.6 s, a wide-open mouth at 4.9 s, a left turn again at 6.6 s.
+    static let performed = LivenessChallenge(actions: [.turnLeft, .openMouth])
+    /// The same actions in the other order: the left turn comes before its turn.
+    static let reversed = LivenessChallenge(actions: [.openMouth, .turnLeft])
+
+    @Test("a fixed challenge the clip performs is live; the same actions in another order are challenge_not_met")
+    func injectedChallenge() async throws {
+        let video = try Self.clip("d12.mp4")
+        let harness = try await ServiceHarness.make()
+        let queue = Mutex([Self.performed, Self.reversed])
+        let sessions = LivenessSessions(lifetime: 90, challenges: { _, _ in queue.withLock { $0.removeFirst() } })
+        try await Self.run(harness, sessions: sessions) { client in
+            for (expected, live) in [(Self.performed, true), (Self.reversed, false)] {
+                let session = try await Self.createSession(client, key: harness.keyA)
+                let id = try #require(session["id"] as? String)
+                #expect(session["challenge"] as? [String] == expected.actions.map(\.rawValue))
+                var headers = HTTPBody.auth(harness.keyA)
+                headers[.contentType] = "multipart/form-data; boundary=\(HTTPBody.boundary)"
+                try await client.execute(
+                    uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
+                    body: HTTPBody.multipart([("video", video, "recording.mp4")])
+                ) { response in
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                    let answer = try HTTPBody.object(response)
+                    #expect(answer["live"] as? Bool == live, "\(expected.actions): \(answer)")
+                    let reasons = try #require(answer["reasons"] as? [String])
+                    #expect(reasons == (live ? [] : ["challenge_not_met"]), "\(answer)")
+                    let actions = try #require(answer["actions"] as? [[String: Any]])
+                    #expect(actions.map { $0["found"] as? Bool } == expected.actions.map { _ in live })
+                    #expect(answer["verification"] == nil)  // nothing to compare with
+                }
+            }
+        }
+    }
+
+    /// The liveness routes as `buildRouter` mounts them, over sessions whose clock and challenges
+    /// the test sets.
+    static func run(
+        _ harness: ServiceHarness, sessions: LivenessSessions,
+        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        defer { try? FileManager.default.removeItem(at: harness.directory) }
+        let dependencies = ServiceDependencies(
+            analyzer: try ServiceFixtures.analyzer.get(), gallery: harness.gallery,
+            configuration: harness.configuration, metrics: ServiceMetrics())
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        let keyed = router.group("v1").add(middleware: BearerAuthMiddleware(gallery: harness.gallery))
+        let open = router.group("v1")
+        LivenessController(dependencies: dependencies, sessions: sessions)
+            .addRoutes(to: keyed, sessionGroup: open, uploadGroup: open)
+        try await Application(router: router).test(.router, test)
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+
+    func now() -> Date { time.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
 }

@@ -1,5 +1,5 @@
-// Plain C interface to the FAISS index Likeness uses for large galleries. No C++ type crosses
-// this header: the index lives behind an opaque handle owned by the caller.
+// Plain C interface to Likeness's 1:N scan index. No C++ type crosses this header: the index
+// lives behind an opaque handle owned by the caller.
 #ifndef LIKENESS_INDEX_H
 #define LIKENESS_INDEX_H
 
@@ -9,29 +9,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/// An inverted-file index with 8-bit scalar-quantised vectors, scored by inner product.
-typedef struct lki_index lki_index;
-
-/// 0 on success; otherwise a message is written to `error`.
-int lki_ivf_sq8_create(int dimension, int lists, lki_index **out, char *error, size_t error_capacity);
-void lki_free(lki_index *index);
-/// Trains the coarse quantiser and the scalar quantiser on `count` vectors.
-int lki_train(lki_index *index, const float *vectors, int64_t count, char *error, size_t error_capacity);
-int lki_is_trained(const lki_index *index);
-int lki_add(lki_index *index, const float *vectors, const int64_t *ids, int64_t count, char *error,
-            size_t error_capacity);
-/// Removes the given ids; `removed` receives how many were present.
-int lki_remove(lki_index *index, const int64_t *ids, int64_t count, int64_t *removed, char *error,
-               size_t error_capacity);
-/// Top-k inner products for `query_count` queries; `probes` inverted lists are visited.
-int lki_search(const lki_index *index, const float *queries, int64_t query_count, int k, int probes, float *scores,
-               int64_t *ids, char *error, size_t error_capacity);
-int64_t lki_count(const lki_index *index);
-/// The size in bytes of the index when serialised (codes, ids, centroids).
-int64_t lki_serialized_size(const lki_index *index);
-/// Threads FAISS may use (OpenMP), process-wide.
-void lki_set_threads(int threads);
 
 /// A full-scan index: every template is scored with 4-bit product-quantised codes (a SIMD
 /// table-lookup scan), and the best candidates are re-scored with 8-bit scalar-quantised codes.

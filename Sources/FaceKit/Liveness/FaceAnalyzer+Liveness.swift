@@ -24,6 +24,42 @@ extension FaceAnalyzer {
         thresholds: LivenessThresholds = LivenessThresholds(), limits: LivenessLimits = LivenessLimits(),
         window: ClosedRange<Double>? = nil
     ) async throws -> LivenessResult {
+        let recording = try await sample(
+            videoAt: path, thresholds: thresholds, limits: limits, window: window, embed: true)
+        return try await decide(
+            recording.observations, identity: recording.identity, best: recording.best, challenge: challenge,
+            identityThreshold: identityThreshold, thresholds: thresholds, duration: recording.duration)
+    }
+
+    /// Every action the recording shows, each time it shows it, by the same rules and on the
+    /// same samples as `analyzeLiveness` (so scripts that build test sets ask the analysis
+    /// instead of restating its rules), with the neutral face they are measured from.
+    /// - Throws: `video_unreadable`, `video_too_long`, `no_face` (no face in any frame).
+    public func livenessEvents(
+        videoAt path: String, thresholds: LivenessThresholds = LivenessThresholds(),
+        limits: LivenessLimits = LivenessLimits(), window: ClosedRange<Double>? = nil
+    ) async throws -> LivenessEventScan {
+        // No templates: the events need landmarks only.
+        let recording = try await sample(
+            videoAt: path, thresholds: thresholds, limits: limits, window: window, embed: false)
+        let decision = LivenessDecision(thresholds: thresholds)
+        let samples = recording.observations.filter { !$0.intermediate }
+        guard let base = decision.baseline(samples) else {
+            throw FaceKitError(.noFace, "no frame had a face measured well enough to judge actions by")
+        }
+        return LivenessEventScan(
+            baseline: LivenessBaseline(base),
+            events: decision.events(in: samples, eyes: recording.observations, base: base),
+            framesAnalysed: samples.count, framesWithoutFace: samples.filter { $0.face == nil }.count,
+            durationMilliseconds: recording.duration.rounded())
+    }
+
+    /// A recording's samples on the fixed grid, the frames between them (eyes only), the
+    /// templates taken twice a second when `embed`, and the reference frame.
+    private func sample(
+        videoAt path: String, thresholds: LivenessThresholds, limits: LivenessLimits, window: ClosedRange<Double>?,
+        embed embedding: Bool
+    ) async throws -> SampledRecording {
         let reader: VideoReader
         do {
             reader = try VideoReader(path: path)
@@ -47,7 +83,7 @@ extension FaceAnalyzer {
             batch = []
             let results = try await withThrowingTaskGroup(of: (Int, FrameObservation, FaceEmbedding?).self) { group in
                 for (offset, (image, ms, between)) in frames.enumerated() {
-                    let embed = (sampled + offset) % max(1, Int(thresholds.sampleRate / 2)) == 0
+                    let embed = embedding && (sampled + offset) % max(1, Int(thresholds.sampleRate / 2)) == 0
                     group.addTask {
                         let (observation, embedding) = try await self.observe(
                             image, at: ms, between: between, embed: embed, otherFaceRatio: thresholds.otherFaceRatio)
@@ -83,6 +119,9 @@ extension FaceAnalyzer {
                 guard ms <= limits.maxSeconds * 1000 + 500 else {
                     throw FaceKitError(.videoTooLong, "the recording is longer than \(Int(limits.maxSeconds)) s")
                 }
+                // OpenCV stamps the last frame of some MP4s at 0 ms: a frame that goes back in
+                // time is not where it claims to be, and would end the recording at 0 ms.
+                if ms < lastMilliseconds { continue }
                 lastMilliseconds = ms
                 guard ms + 0.5 >= nextSample else {
                     if !batch.isEmpty { batch[batch.count - 1].2.append((frame, ms)) }
@@ -107,9 +146,8 @@ extension FaceAnalyzer {
         guard observations.contains(where: { $0.face != nil }) else {
             throw FaceKitError(.noFace, "no face was found in the recording")
         }
-        return try await decide(
-            observations, identity: identity, best: best?.image, challenge: challenge,
-            identityThreshold: identityThreshold, thresholds: thresholds, duration: lastMilliseconds)
+        return SampledRecording(
+            observations: observations, identity: identity, best: best?.image, duration: lastMilliseconds)
     }
 
     /// One sampled frame: faces, the main face's landmarks, and its template when asked.
@@ -149,11 +187,11 @@ extension FaceAnalyzer {
         let frames = frames.filter { !$0.intermediate }
         var checks: [LivenessCheck] = []
         let multiple = frames.filter { $0.faceCount > 1 }.count
-        checks.append(LivenessCheck(name: "one_face", passed: multiple == 0, value: Double(multiple), threshold: 0))
+        checks.append(LivenessCheck(name: .oneFace, passed: multiple == 0, value: Double(multiple), threshold: 0))
         let lost = decision.longestLoss(frames)
         checks.append(
             LivenessCheck(
-                name: "face_present", passed: lost <= thresholds.maxLostFrames, value: Double(lost),
+                name: .facePresent, passed: lost <= thresholds.maxLostFrames, value: Double(lost),
                 threshold: Double(thresholds.maxLostFrames)))
         var outcomes = challenge.actions.map { ActionOutcome(action: $0, found: false) }
         if let base = decision.baseline(frames) {
@@ -162,17 +200,17 @@ extension FaceAnalyzer {
         let found = outcomes.filter(\.found).count
         checks.append(
             LivenessCheck(
-                name: "actions", passed: found == challenge.actions.count, value: Double(found),
+                name: .actions, passed: found == challenge.actions.count, value: Double(found),
                 threshold: Double(challenge.actions.count)))
         let planar = decision.planarResidual(frames)
         checks.append(
             LivenessCheck(
-                name: "not_planar", passed: (planar ?? 0) >= thresholds.planarResidual,
+                name: .notPlanar, passed: (planar ?? 0) >= thresholds.planarResidual,
                 value: ((planar ?? 0) * 10_000).rounded() / 10_000, threshold: thresholds.planarResidual))
         let jump = decision.largestJump(frames)
         checks.append(
             LivenessCheck(
-                name: "continuity",
+                name: .continuity,
                 passed: jump.move <= thresholds.maxJumpWidths && jump.scale <= thresholds.maxScaleJump,
                 value: (max(jump.move / thresholds.maxJumpWidths, jump.scale / thresholds.maxScaleJump) * 1000)
                     .rounded()
@@ -185,7 +223,7 @@ extension FaceAnalyzer {
         let weakest = similarities.min() ?? -1
         checks.append(
             LivenessCheck(
-                name: "same_person", passed: reference != nil && weakest >= identityThreshold,
+                name: .samePerson, passed: reference != nil && weakest >= identityThreshold,
                 value: (weakest * 10_000).rounded() / 10_000, threshold: (identityThreshold * 10_000).rounded() / 10_000
             ))
         let live = checks.allSatisfy(\.passed)
@@ -195,18 +233,23 @@ extension FaceAnalyzer {
     }
 }
 
+/// What `sample` read from a recording.
+private struct SampledRecording {
+    /// Samples and the frames between them, in time order.
+    var observations: [FrameObservation]
+    var identity: [FaceEmbedding]
+    var best: Image?
+    var duration: Double
+}
+
 extension LivenessDecision {
     /// The weakest check's margin mapped to 0…1: 0.5 at its threshold, towards 1 as it clears it
     /// by its own size, towards 0 as it misses.
     static func score(_ checks: [LivenessCheck]) -> Double {
         let margins = checks.map { check -> Double in
-            switch check.name {
-            case "not_planar", "same_person":
-                let span = max(abs(check.threshold), 0.01)
-                return 0.5 + 0.5 * max(-1, min(1, (check.value - check.threshold) / span))
-            default:
-                return check.passed ? 1 : 0
-            }
+            guard check.name.isGraded else { return check.passed ? 1 : 0 }
+            let span = max(abs(check.threshold), 0.01)
+            return 0.5 + 0.5 * max(-1, min(1, (check.value - check.threshold) / span))
         }
         return ((margins.min() ?? 0) * 1000).rounded() / 1000
     }

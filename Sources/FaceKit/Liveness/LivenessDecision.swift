@@ -8,6 +8,8 @@ struct LivenessDecision {
         var pitch: Double
         var eye: Double
         var mouth: Double
+        /// From the steady opening (else from the whole recording).
+        var fromOpening = true
     }
 
     /// The neutral face. A session starts with the person at rest facing the camera (the
@@ -31,7 +33,8 @@ struct LivenessDecision {
         }
         return Baseline(
             yaw: median(window.compactMap { $0.pose?.yaw }), pitch: median(window.compactMap { $0.pose?.pitch }),
-            eye: median(window.compactMap(\.eyeOpenness)), mouth: median(window.compactMap(\.mouthOpenness)))
+            eye: median(window.compactMap(\.eyeOpenness)), mouth: median(window.compactMap(\.mouthOpenness)),
+            fromOpening: steady)
     }
 
     /// Whether `frame` shows the held part of a pose or mouth action.

@@ -1,21 +1,15 @@
 /// One check of a liveness decision, with the measured value and the threshold it was held to.
 public struct LivenessCheck: Sendable, Codable, Equatable {
-    public var name: String
+    public var name: LivenessCheckKind
     public var passed: Bool
     public var value: Double
     public var threshold: Double
 
-    /// The stable code this check reports in a result's `reasons` when it fails.
-    public var failureCode: String {
-        switch name {
-        case "one_face": "multiple_faces"
-        case "face_present": "face_lost"
-        case "actions": "challenge_not_met"
-        case "not_planar": "planar_motion"
-        case "continuity": "discontinuity"
-        case "same_person": "identity_changed"
-        default: name
-        }
+    public init(name: LivenessCheckKind, passed: Bool, value: Double, threshold: Double) {
+        self.name = name
+        self.passed = passed
+        self.value = value
+        self.threshold = threshold
     }
 }
 
@@ -49,9 +43,9 @@ public struct LivenessResult: Sendable {
     /// One stable code per failed check (`multiple_faces`, `face_lost`, `challenge_not_met`,
     /// `planar_motion`, `discontinuity`, `identity_changed`, or `no_reference_frame` when no
     /// frame was good enough to compare the others with); empty when live.
-    public var reasons: [String] {
+    public var reasons: [LivenessReason] {
         checks.filter { !$0.passed }.map { check in
-            check.name == "same_person" && reference == nil ? "no_reference_frame" : check.failureCode
+            check.name == .samePerson && reference == nil ? .noReferenceFrame : check.name.failureReason
         }
     }
 }

@@ -1,3 +1,4 @@
+import VectorIndex
 import Foundation
 
 /// The in-memory 1:N index of one tenant and model pack, mapping templates to subjects.

@@ -1,5 +1,5 @@
 import Crypto
-import FaceKit
+import VectorIndex
 import Foundation
 
 /// A secret orthogonal transform of templates, one per tenant.
@@ -29,7 +29,7 @@ public struct TenantTransform: Sendable {
     public func apply(_ vector: [Float]) -> [Float] {
         precondition(vector.count == dimension, "template dimension mismatch")
         return (0..<dimension).map { row in
-            FaceEmbedding.dot(Array(matrix[(row * dimension)..<((row + 1) * dimension)]), vector)
+            VectorMath.dot(Array(matrix[(row * dimension)..<((row + 1) * dimension)]), vector)
         }
     }
 

@@ -101,7 +101,7 @@ extension PostgresStore {
     static func migrate(_ configuration: PostgresConnection.Configuration, location: PostgresLocation) async throws {
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: queryLogger)
         } catch {
             throw storeError("connecting", error, location: location)
         }
@@ -113,9 +113,9 @@ extension PostgresStore {
                     try await connection.rows("SELECT version FROM schema_migration").map {
                         try $0.value("version", as: String.self)
                     })
-                if let unknown = applied.subtracting(migrations.map(\.version)).sorted().first {
-                    throw GalleryError(
-                        .storeFailure, "the database has schema version \(unknown), which this version cannot read")
+                let known = migrations.map(\.version)
+                if let unknown = applied.subtracting(known).sorted().last {
+                    throw GalleryError(.storeFailure, SchemaVersion.newerMessage(found: unknown, known: known))
                 }
                 for migration in migrations where !applied.contains(migration.version) {
                     for statement in migration.statements { try await connection.rows(statement) }

@@ -16,17 +16,24 @@ public final class PostgresStore: GalleryStore {
     private let runTask: Task<Void, Never>
     /// The database, without its password.
     public let location: PostgresLocation
+    /// Where connection problems are reported.
+    let logger: Logger
 
     /// Connects to the database at `url` and brings its schema up to date.
     ///
     /// The schema is migrated on one connection of its own before the pool starts: a wrong
     /// address or password then fails at once with the server's reason, where the pool would
-    /// keep retrying in the background.
-    public init(url: String) async throws {
+    /// keep retrying in the background. Connection problems are logged to `logger` (never the
+    /// password or any stored value).
+    ///
+    /// - Throws: `store_error` when the server cannot be reached or the database was written by
+    ///   a newer version.
+    public init(url: String, logger: Logger = Logger(label: "likeness.gallery")) async throws {
         let location = try PostgresLocation(url: url)
         var withoutPassword = location
         withoutPassword.password = nil
         self.location = withoutPassword
+        self.logger = logger
         let tls: PostgresClient.Configuration.TLS =
             switch location.tls {
             case .disable: .disable
@@ -37,18 +44,30 @@ public final class PostgresStore: GalleryStore {
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: tls)
         configuration.options.maximumConnections = 8
-        let connectionTLS: PostgresConnection.Configuration.TLS =
-            switch location.tls {
-            case .disable: .disable
-            case .prefer: .prefer(try PostgresStore.tlsContext())
-            case .require: .require(try PostgresStore.tlsContext())
-            }
-        try await PostgresStore.migrate(
-            PostgresConnection.Configuration(
-                host: location.host, port: location.port, username: location.username,
-                password: location.password, database: location.database, tls: connectionTLS),
-            location: location)
-        let client = PostgresClient(configuration: configuration)
+        do {
+            let connectionTLS: PostgresConnection.Configuration.TLS =
+                switch location.tls {
+                case .disable: .disable
+                case .prefer: .prefer(try PostgresStore.tlsContext())
+                case .require: .require(try PostgresStore.tlsContext())
+                }
+            try await PostgresStore.migrate(
+                PostgresConnection.Configuration(
+                    host: location.host, port: location.port, username: location.username,
+                    password: location.password, database: location.database, tls: connectionTLS),
+                location: location)
+        } catch let error as GalleryError {
+            logger.error(
+                "cannot open the PostgreSQL store",
+                metadata: ["database": "\(location.redacted)", "reason": "\(error.message)"])
+            throw error
+        }
+        // The pool reconnects in the background; what it reports about failed connections is
+        // worth a warning, its routine chatter is not.
+        var poolLogger = logger
+        poolLogger[metadataKey: "database"] = "\(location.redacted)"
+        poolLogger.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
         runTask = Task { await client.run() }
     }
@@ -63,7 +82,8 @@ public final class PostgresStore: GalleryStore {
 
     deinit { runTask.cancel() }
 
-    /// Closes every connection; the store cannot be used afterwards.
+    /// Closes every connection (cancels the pool's task and waits for it); the store cannot be
+    /// used afterwards.
     public func close() async {
         runTask.cancel()
         await runTask.value
@@ -71,7 +91,7 @@ public final class PostgresStore: GalleryStore {
 
     /// PostgresNIO's logger for queries: quiet, since the store reports failures as errors and a
     /// query log could carry bound values.
-    static let logger: Logger = {
+    static let queryLogger: Logger = {
         var logger = Logger(label: "likeness.postgres")
         logger.logLevel = .critical
         return logger
@@ -80,24 +100,21 @@ public final class PostgresStore: GalleryStore {
     /// The advisory lock key that serialises audit appends ("LikeAudt").
     static let auditLockKey: Int64 = 5_506_050_102_071_223_412
 
-    /// Runs `body` in one transaction on one pooled connection. With `auditLock` (every
-    /// transaction that appends an audit event), the audit advisory lock is taken first, before
-    /// any row lock, so two writers can never wait on each other in opposite order.
-    func transaction<T: Sendable>(
-        _ what: String, auditLock: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
+    /// Runs `body` in one transaction on one pooled connection, after taking the audit advisory
+    /// lock: appends are serialised across every process using the database, and the lock comes
+    /// before any row lock, so two writers can never wait on each other in opposite order.
+    public func transaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T)
+        async throws -> T
+    {
         do {
             return try await client.withConnection { connection in
-                if auditLock {
-                    return try await PostgresStore.transaction(on: connection) { connection in
-                        try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.auditLockKey))")
-                        return try await body(connection)
-                    }
+                try await PostgresStore.transaction(on: connection) { connection in
+                    try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.auditLockKey))")
+                    return try await body(PostgresTransaction(store: self, connection: connection))
                 }
-                return try await PostgresStore.transaction(on: connection, body)
             }
         } catch {
-            throw PostgresStore.storeError(what, error, location: location)
+            throw failure("a transaction", error)
         }
     }
 
@@ -106,7 +123,7 @@ public final class PostgresStore: GalleryStore {
         on connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         // Read committed whatever the database's default: each statement after a lock must see
-        // what the previous lock holder committed (see `append`).
+        // what the previous lock holder committed (see `PostgresTransaction.lastAuditLink`).
         try await connection.rows("BEGIN ISOLATION LEVEL READ COMMITTED")
         do {
             let value = try await body(connection)
@@ -126,11 +143,36 @@ public final class PostgresStore: GalleryStore {
     /// Runs one statement outside any explicit transaction and returns its rows.
     func rows(_ what: String, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         do {
-            return try await client.query(query, logger: PostgresStore.logger).collect().map {
+            return try await client.query(query, logger: PostgresStore.queryLogger).collect().map {
                 $0.makeRandomAccess()
             }
         } catch {
-            throw PostgresStore.storeError(what, error, location: location)
+            throw failure(what, error)
+        }
+    }
+
+    /// The store failure for `error`, logged first when it is the connection that failed rather
+    /// than the statement (the server's message has no bound values; see `describe`).
+    func failure(_ what: String, _ error: any Error) -> GalleryError {
+        let failure = PostgresStore.storeError(what, error, location: location)
+        if PostgresStore.isConnectionProblem(error) {
+            logger.warning(
+                "PostgreSQL connection problem",
+                metadata: ["database": "\(location.redacted)", "operation": "\(what)", "reason": "\(failure.message)"])
+        }
+        return failure
+    }
+
+    /// Whether the connection failed (no server answer), as opposed to a statement the server refused.
+    static func isConnectionProblem(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresTransactionError:
+            let inner = error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError
+            return inner.map(isConnectionProblem) ?? false
+        case let error as PSQLError:
+            return error.serverInfo == nil
+        default:
+            return false
         }
     }
 
@@ -166,8 +208,7 @@ public final class PostgresStore: GalleryStore {
         }
     }
 
-    static var nowMilliseconds: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    static func date(_ milliseconds: Int64) -> Date { Date(storeMilliseconds: milliseconds) }
 }
 
 extension PostgresRandomAccessRow {
@@ -181,6 +222,6 @@ extension PostgresConnection {
     /// Runs a statement inside the caller's transaction and returns its rows.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await self.query(query, logger: PostgresStore.logger).collect().map { $0.makeRandomAccess() }
+        try await self.query(query, logger: PostgresStore.queryLogger).collect().map { $0.makeRandomAccess() }
     }
 }

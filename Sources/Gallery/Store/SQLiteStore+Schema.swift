@@ -78,3 +78,19 @@ extension SQLiteStore {
         return migrator
     }
 }
+
+extension SQLiteStore {
+    /// Refuses a database that a newer version has migrated: this version would misread or
+    /// damage tables it does not know.
+    ///
+    /// GRDB itself applies the migrations it is missing and ignores identifiers it does not
+    /// know, so the check is made here, before migrating.
+    static func refuseNewerSchema(_ db: Database) throws {
+        guard try db.tableExists("grdb_migrations") else { return }
+        let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        let known = migrator.migrations
+        if let unknown = applied.subtracting(known).sorted().last {
+            throw GalleryError(.storeFailure, SchemaVersion.newerMessage(found: unknown, known: known))
+        }
+    }
+}

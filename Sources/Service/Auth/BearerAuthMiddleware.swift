@@ -1,5 +1,6 @@
 import Gallery
 import Hummingbird
+import Workflows
 
 /// Authenticates `Authorization: Bearer <key>` against the gallery's hashed API keys.
 ///
@@ -13,13 +14,13 @@ struct BearerAuthMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization] else {
-            throw Problem(.unauthorized, code: "unauthorized", detail: "send Authorization: Bearer <API key>")
+            throw Problem(.unauthorized, code: .unauthorized, detail: "send Authorization: Bearer <API key>")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
             let key = try await gallery.authenticate(secret: parts[1].trimmingCharacters(in: .whitespaces))
         else {
-            throw Problem(.unauthorized, code: "unauthorized", detail: "the API key is unknown or revoked")
+            throw Problem(.unauthorized, code: .unauthorized, detail: "the API key is unknown or revoked")
         }
         var context = context
         context.apiKey = key

@@ -1,6 +1,7 @@
 import Foundation
 import Gallery
 import Hummingbird
+import Workflows
 
 /// `GET /v1/audit`: the key's tenant's own audit events, oldest first, paged by sequence.
 struct AuditController {
@@ -44,14 +45,14 @@ struct AuditController {
         let after =
             try query["after"].map { text -> Int64 in
                 guard let value = Int64(text), value >= 0 else {
-                    throw Problem(.badRequest, code: "validation_failed", detail: "after must be a sequence number ≥ 0")
+                    throw Problem(.badRequest, code: .validationFailed, detail: "after must be a sequence number ≥ 0")
                 }
                 return value
             } ?? 0
         let limit =
             try query["limit"].map { text -> Int in
                 guard let value = Int(text), (1...1_000).contains(value) else {
-                    throw Problem(.badRequest, code: "validation_failed", detail: "limit must be in 1...1000")
+                    throw Problem(.badRequest, code: .validationFailed, detail: "limit must be in 1...1000")
                 }
                 return value
             } ?? 100

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Workflows
 
 /// `GET /capture` and `GET /capture.js`: the self-contained capture page (no external scripts,
 /// no CDN), served with a strict Content-Security-Policy.
@@ -25,7 +26,7 @@ struct CaptureController {
 
     static func serve(_ data: Data?, type: String) throws -> Response {
         guard let data else {
-            throw Problem(.internalServerError, code: "internal_error", detail: "the capture page is missing")
+            throw Problem(.internalServerError, code: .internalError, detail: "the capture page is missing")
         }
         var headers = HTTPFields()
         headers[.contentType] = type

@@ -1,6 +1,7 @@
 import FaceKit
 import Gallery
 import Hummingbird
+import Workflows
 
 /// Liveness and readiness probes, and the metrics scrape.
 struct HealthController {
@@ -30,12 +31,12 @@ struct HealthController {
         do {
             try await dependencies.analyzer.warmUp()
         } catch {
-            throw Problem(.serviceUnavailable, code: "not_ready", detail: "the model pack did not load")
+            throw Problem(.serviceUnavailable, code: .notReady, detail: "the model pack did not load")
         }
         do {
             _ = try await dependencies.gallery.store.tenants()
         } catch {
-            throw Problem(.serviceUnavailable, code: "not_ready", detail: "the store does not answer")
+            throw Problem(.serviceUnavailable, code: .notReady, detail: "the store does not answer")
         }
         return try JSONBody.response(
             Readiness(status: "ready", modelPack: dependencies.analyzer.pack.id, store: "ok"))

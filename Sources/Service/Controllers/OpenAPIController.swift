@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Workflows
 
 /// `GET /openapi.json`: the OpenAPI 3.1 description of this API, which the tests hold the routes to.
 struct OpenAPIController {
@@ -13,7 +14,7 @@ struct OpenAPIController {
     func addRoutes(to router: Router<Context>) {
         router.get("openapi.json") { _, _ in
             guard let document = OpenAPIController.document else {
-                throw Problem(.internalServerError, code: "internal_error", detail: "the API description is missing")
+                throw Problem(.internalServerError, code: .internalError, detail: "the API description is missing")
             }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"

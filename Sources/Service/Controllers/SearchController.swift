@@ -2,6 +2,7 @@ import FaceKit
 import Foundation
 import Gallery
 import Hummingbird
+import Workflows
 
 /// `POST /v1/search`: 1:N identification within the key's tenant.
 struct SearchController {
@@ -12,13 +13,6 @@ struct SearchController {
         imageGroup.post("search") { request, context in try await search(request, context) }
     }
 
-    struct SearchAnswer: Encodable {
-        var candidates: [Candidate]
-        var threshold: Double
-        var fmr: Double?
-        var face: FaceBody
-    }
-
     /// `image`, `k` (1…100, default 5), `fmr` (default 1e-5: FPIR ≈ N × FMR for N templates).
     func search(_ request: Request, _ context: Context) async throws -> Response {
         let key = try context.requireKey()
@@ -26,17 +20,12 @@ struct SearchController {
             request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["k", "fmr"])
         let k = try fields.int("k") ?? 5
         guard (1...100).contains(k) else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "k must be in 1...100")
+            throw Problem(.badRequest, code: .validationFailed, detail: "k must be in 1...100")
         }
-        let point = try dependencies.decision(
+        let point = try dependencies.operatingPoint(
             fmr: try fields.double("fmr"), default: dependencies.configuration.defaultSearchFMR)
         let image = try await dependencies.decode(try fields.image("image"), field: "image")
-        let analysis = try await dependencies.analyze(image, field: "image", profile: nil)
-        let candidates = try await dependencies.gallery.search(
-            tenant: key.tenantName, pack: dependencies.analyzer.pack.id, vector: analysis.embedding.vector, k: k,
-            threshold: point.threshold)
         return try JSONBody.response(
-            SearchAnswer(
-                candidates: candidates, threshold: point.threshold, fmr: point.fmr, face: FaceBody(analysis.face)))
+            try await dependencies.people.search(image, tenant: key.tenantName, k: k, point: point))
     }
 }

@@ -2,6 +2,7 @@ import FaceKit
 import Foundation
 import Gallery
 import Hummingbird
+import Workflows
 
 /// `/v1/subjects…`: create, read and erase subjects, enrol faces, sign in, record consent.
 ///
@@ -25,7 +26,7 @@ struct SubjectController {
     static func subjectID(_ context: Context) throws -> String {
         let raw = try context.parameters.require("id")
         guard let id = raw.removingPercentEncoding, !id.isEmpty, id.utf8.count <= 128 else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "a subject id is 1 to 128 bytes")
+            throw Problem(.badRequest, code: .validationFailed, detail: "a subject id is 1 to 128 bytes")
         }
         return id
     }
@@ -41,7 +42,7 @@ struct SubjectController {
             CreateRequest.self, from: request, limits: dependencies.configuration, allowedKeys: ["id", "metadata"])
         _ = try await gallery.createSubject(tenant: key.tenantName, subject: body.id, metadata: body.metadata)
         let details = try await gallery.details(tenant: key.tenantName, subject: body.id)
-        var response = try JSONBody.response(SubjectBody(details), status: .created)
+        var response = try JSONBody.response(SubjectDocument(details), status: .created)
         response.headers[.location] =
             "/v1/subjects/\(body.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? body.id)"
         return response
@@ -51,15 +52,15 @@ struct SubjectController {
         let key = try context.requireKey()
         let details = try await gallery.details(tenant: key.tenantName, subject: try Self.subjectID(context))
         guard details.subject.erasedAt == nil else {
-            throw Problem(.notFound, code: "not_found", detail: "no subject \(details.subject.externalID)")
+            throw Problem(.notFound, code: .notFound, detail: "no subject \(details.subject.externalID)")
         }
-        return try JSONBody.response(SubjectBody(details))
+        return try JSONBody.response(SubjectDocument(details))
     }
 
     func erase(_ context: Context) async throws -> Response {
         let key = try context.requireKey()
         let receipt = try await gallery.erase(tenant: key.tenantName, subject: try Self.subjectID(context))
-        return try JSONBody.response(ErasureBody(receipt))
+        return try JSONBody.response(ErasureDocument(receipt))
     }
 
     struct ConsentRequest: Decodable {
@@ -82,40 +83,33 @@ struct SubjectController {
             allowedKeys: ["purpose", "text_version", "text", "evidence"])
         guard !body.text.isEmpty, body.text.utf8.count <= 65_536, (body.evidence?.utf8.count ?? 0) <= 4_096 else {
             throw Problem(
-                .badRequest, code: "validation_failed",
+                .badRequest, code: .validationFailed,
                 detail: "text must be 1 to 65536 bytes and evidence at most 4096 bytes")
         }
         let consent = try await gallery.grantConsent(
             tenant: key.tenantName, subject: subject, purpose: body.purpose, textVersion: body.textVersion,
             text: body.text, evidence: body.evidence)
-        return try JSONBody.response(ConsentBody(consent), status: .created)
+        return try JSONBody.response(ConsentDocument(consent), status: .created)
     }
 
     struct RevocationAnswer: Encodable {
         var revoked: Int
-        var erasure: ErasureBody?
+        var erasure: ErasureDocument?
     }
 
     func revokeConsent(_ request: Request, _ context: Context) async throws -> Response {
         let key = try context.requireKey()
         let subject = try Self.subjectID(context)
         guard let purpose = request.uri.queryParameters["purpose"].map(String.init), !purpose.isEmpty else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "name the consent: ?purpose=…")
+            throw Problem(.badRequest, code: .validationFailed, detail: "name the consent: ?purpose=…")
         }
         let details = try await gallery.details(tenant: key.tenantName, subject: subject)
         guard details.subject.erasedAt == nil else {
-            throw Problem(.notFound, code: "not_found", detail: "no subject \(subject)")
+            throw Problem(.notFound, code: .notFound, detail: "no subject \(subject)")
         }
         let (revoked, erasure) = try await gallery.revokeConsent(
             tenant: key.tenantName, subject: subject, purpose: purpose)
-        return try JSONBody.response(RevocationAnswer(revoked: revoked, erasure: erasure.map(ErasureBody.init)))
-    }
-
-    struct EnrollAnswer: Encodable {
-        var subject: String
-        var status: String
-        var templates: [Int64]
-        var duplicates: [DuplicateFinding]
+        return try JSONBody.response(RevocationAnswer(revoked: revoked, erasure: erasure.map(ErasureDocument.init)))
     }
 
     /// Enrols one or more faces (`image`, repeatable, or `images`), each passing the enrolment
@@ -129,56 +123,30 @@ struct SubjectController {
             otherFields: ["policy", "purpose"])
         let images = fields.images("image", "images")
         guard !images.isEmpty else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "missing field image")
+            throw Problem(.badRequest, code: .validationFailed, detail: "missing field image")
         }
         let policyName = try fields.string("policy") ?? DuplicatePolicy.reject.rawValue
         guard let policy = DuplicatePolicy(rawValue: policyName) else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "policy must be reject or enroll_and_flag")
+            throw Problem(.badRequest, code: .validationFailed, detail: "policy must be reject or enroll_and_flag")
         }
-        let purpose = try fields.string("purpose") ?? Gallery.defaultPurpose
+        let plan = EnrollmentPlan(
+            tenant: key.tenantName, subject: subject, purpose: try fields.string("purpose") ?? Gallery.defaultPurpose,
+            policy: policy, duplicateFMR: dependencies.configuration.defaultSearchFMR)
         // Refused before any inference when the subject could not be enrolled anyway.
-        try await gallery.checkConsent(tenant: key.tenantName, subject: subject, purpose: purpose)
-        var samples: [EnrollmentSample] = []
+        try await gallery.checkConsent(tenant: key.tenantName, subject: subject, purpose: plan.purpose)
+        var named: [NamedImage] = []
         for (position, bytes) in images.enumerated() {
             let field = images.count == 1 ? "image" : "image[\(position)]"
-            let image = try await dependencies.decode(bytes, field: field)
-            let analysis = try await dependencies.analyze(image, field: field, profile: .enrollment)
-            if let quality = analysis.quality, !quality.passed {
-                throw Problem(
-                    .unprocessableContent, code: "low_quality",
-                    detail: "\(field) does not meet the enrollment quality profile: "
-                        + quality.reasons.joined(separator: "; "),
-                    extensions: ["reasons": ProblemValue(quality.reasons)])
-            }
-            samples.append(EnrollmentSample(vector: analysis.embedding.vector, quality: analysis.quality?.unifiedScore))
+            named.append(NamedImage(name: field, image: try await dependencies.decode(bytes, field: field)))
         }
-        let threshold = try dependencies.decision(fmr: nil, default: dependencies.configuration.defaultSearchFMR)
-            .threshold
-        let result = try await gallery.enroll(
-            EnrollmentRequest(
-                tenant: key.tenantName, subject: subject, pack: dependencies.analyzer.pack.id, samples: samples,
-                purpose: purpose, duplicateThreshold: threshold,
-                policy: policy))
-        if result.status == .possibleDuplicate {
-            throw Problem(
-                .conflict, code: "possible_duplicate",
-                detail: "the face matches \(result.duplicates.count) other subject(s); nothing was enrolled",
-                extensions: ["duplicates": ProblemValue(result.duplicates)])
+        let document = try await dependencies.people.enroll(named, plan: plan)
+        if document.status == .possibleDuplicate {
+            throw WorkflowError(
+                .possibleDuplicate,
+                "the face matches \(document.duplicates.count) other subject(s); nothing was enrolled",
+                duplicates: document.duplicates)
         }
-        return try JSONBody.response(
-            EnrollAnswer(
-                subject: subject, status: result.status.rawValue, templates: result.templateIDs,
-                duplicates: result.duplicates), status: .created)
-    }
-
-    struct VerifyAnswer: Encodable {
-        var subject: String
-        var similarity: Double
-        var scores: [Double]
-        var threshold: Double
-        var fmr: Double?
-        var decision: String
-        var face: FaceBody
+        return try JSONBody.response(document, status: .created)
     }
 
     /// Face sign-in: the probe against every template of the claimed subject.
@@ -187,16 +155,10 @@ struct SubjectController {
         let subject = try Self.subjectID(context)
         let fields = try await ImageRequest.read(
             request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["fmr"])
-        let point = try dependencies.decision(
+        let point = try dependencies.operatingPoint(
             fmr: try fields.double("fmr"), default: dependencies.configuration.defaultFMR)
         let image = try await dependencies.decode(try fields.image("image"), field: "image")
-        let analysis = try await dependencies.analyze(image, field: "image", profile: nil)
-        let result = try await gallery.verify(
-            tenant: key.tenantName, subject: subject, pack: dependencies.analyzer.pack.id,
-            vector: analysis.embedding.vector, threshold: point.threshold)
         return try JSONBody.response(
-            VerifyAnswer(
-                subject: subject, similarity: result.similarity, scores: result.scores, threshold: point.threshold,
-                fmr: point.fmr, decision: result.match ? "match" : "no_match", face: FaceBody(analysis.face)))
+            try await dependencies.people.verify(image, tenant: key.tenantName, subject: subject, point: point))
     }
 }

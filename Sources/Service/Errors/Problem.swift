@@ -2,25 +2,26 @@ import FaceKit
 import Foundation
 import Gallery
 import Hummingbird
+import Workflows
 
 /// An RFC 9457 problem: every error the API returns, as `application/problem+json` with a
 /// stable `code`.
 public struct Problem: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     /// The stable machine-readable code, e.g. `no_face`, `payload_too_large`.
-    public let code: String
+    public let code: ProblemCode
     public let detail: String
     /// Extra members of the problem object (e.g. `duplicates`, `reasons`), as JSON.
     let extensions: [String: ProblemValue]
     /// `Retry-After` seconds, for `overloaded` and `rate_limited`.
     let retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+    public init(_ status: HTTPResponse.Status, code: ProblemCode, detail: String) {
         self.init(status, code: code, detail: detail, extensions: [:], retryAfter: nil)
     }
 
     init(
-        _ status: HTTPResponse.Status, code: String, detail: String, extensions: [String: ProblemValue],
+        _ status: HTTPResponse.Status, code: ProblemCode, detail: String, extensions: [String: ProblemValue],
         retryAfter: Int? = nil
     ) {
         self.status = status
@@ -36,7 +37,7 @@ public struct Problem: HTTPResponseError, Sendable {
         object["title"] = status.reasonPhrase
         object["status"] = status.code
         object["detail"] = detail
-        object["code"] = code
+        object["code"] = code.rawValue
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
@@ -49,12 +50,13 @@ public struct Problem: HTTPResponseError, Sendable {
     static func from(_ error: any Error) -> Problem {
         switch error {
         case let problem as Problem: return problem
+        case let error as WorkflowError: return Problem(workflow: error)
         case let error as FaceKitError: return Problem(face: error)
         case let error as GalleryError: return Problem(gallery: error)
         case let error as HTTPError: return Problem(http: error)
         case is DecodingError:
-            return Problem(.badRequest, code: "validation_failed", detail: "the JSON body has the wrong shape")
-        default: return Problem(.internalServerError, code: "internal_error", detail: "an unexpected error occurred")
+            return Problem(.badRequest, code: .validationFailed, detail: "the JSON body has the wrong shape")
+        default: return Problem(.internalServerError, code: .internalError, detail: "an unexpected error occurred")
         }
     }
 
@@ -68,8 +70,9 @@ public struct Problem: HTTPResponseError, Sendable {
             case .modelUnavailable: .serviceUnavailable
             default: .internalServerError
             }
-        let code = error.code == .invalidArgument ? "validation_failed" : error.code.rawValue
-        self.init(status, code: code, detail: status == .internalServerError ? "inference failed" : error.message)
+        self.init(
+            status, code: ProblemCode(error.code),
+            detail: status == .internalServerError ? "inference failed" : error.message)
     }
 
     init(gallery error: GalleryError) {
@@ -80,19 +83,36 @@ public struct Problem: HTTPResponseError, Sendable {
             case .invalidArgument: .badRequest
             default: .internalServerError
             }
-        let code = error.code == .invalidArgument ? "validation_failed" : error.code.rawValue
-        self.init(status, code: code, detail: status == .internalServerError ? "the gallery failed" : error.message)
+        self.init(
+            status, code: ProblemCode(error.code),
+            detail: status == .internalServerError ? "the gallery failed" : error.message)
+    }
+
+    init(workflow error: WorkflowError) {
+        switch error.code {
+        case .lowQuality:
+            self.init(
+                .unprocessableContent, code: error.code, detail: error.message,
+                extensions: ["reasons": ProblemValue(error.reasons)])
+        case .possibleDuplicate:
+            self.init(
+                .conflict, code: error.code, detail: error.message,
+                extensions: ["duplicates": ProblemValue(error.duplicates)])
+        case .validationFailed: self.init(.badRequest, code: error.code, detail: error.message)
+        case .notFound: self.init(.notFound, code: error.code, detail: error.message)
+        default: self.init(.internalServerError, code: .internalError, detail: "an unexpected error occurred")
+        }
     }
 
     init(http error: HTTPError) {
-        let code =
+        let code: ProblemCode =
             switch error.status {
-            case .contentTooLarge: "payload_too_large"
-            case .notFound: "not_found"
-            case .methodNotAllowed: "method_not_allowed"
-            case .unsupportedMediaType: "unsupported_media_type"
-            case .requestTimeout: "request_timeout"
-            default: error.status.code < 500 ? "validation_failed" : "internal_error"
+            case .contentTooLarge: .payloadTooLarge
+            case .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .unsupportedMediaType: .unsupportedMediaType
+            case .requestTimeout: .requestTimeout
+            default: error.status.code < 500 ? .validationFailed : .internalError
             }
         self.init(error.status, code: code, detail: error.body ?? error.status.reasonPhrase)
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import Workflows
 
 /// Admits an image request through the inference gate, or answers 503 `overloaded` with `Retry-After`.
 struct AdmissionMiddleware: RouterMiddleware {
@@ -17,7 +18,7 @@ struct AdmissionMiddleware: RouterMiddleware {
         guard await gate.enter(bytes: bytes, timeout: queueTimeout) else {
             metrics.rejected(reason: "overloaded")
             throw Problem(
-                .serviceUnavailable, code: "overloaded",
+                .serviceUnavailable, code: .overloaded,
                 detail:
                     "the server is busy (\(gate.count) image requests in flight, \(gate.waitingCount) waiting); retry shortly",
                 extensions: [:],

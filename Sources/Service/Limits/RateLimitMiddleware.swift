@@ -1,4 +1,5 @@
 import Hummingbird
+import Workflows
 
 /// Refuses a key's request with 429 `rate_limited` and `Retry-After` once its bucket is empty.
 struct RateLimitMiddleware: RouterMiddleware {
@@ -13,7 +14,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         if let wait = await limiter.take(key.id) {
             metrics.rejected(reason: "rate_limited")
             throw Problem(
-                .tooManyRequests, code: "rate_limited",
+                .tooManyRequests, code: .rateLimited,
                 detail: "key \(key.id) is over its limit of \(limiter.rate) requests per second", extensions: [:],
                 retryAfter: wait)
         }

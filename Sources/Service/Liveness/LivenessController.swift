@@ -4,6 +4,8 @@ import Foundation
 import Gallery
 import HTTPTypes
 import Hummingbird
+import Tokens
+import Workflows
 
 /// `/v1/liveness/sessions…`: challenge-response liveness on a recorded video, with the eKYC
 /// comparison of the live face against an ID document or an enrolled subject in the same call.
@@ -15,6 +17,8 @@ struct LivenessController {
     typealias Context = ServiceRequestContext
     let dependencies: ServiceDependencies
     let sessions: LivenessSessions
+
+    var workflow: LivenessWorkflow { LivenessWorkflow(faces: dependencies.faces, gallery: dependencies.gallery) }
 
     func addRoutes(
         to group: RouterGroup<Context>, sessionGroup: RouterGroup<Context>, uploadGroup: RouterGroup<Context>
@@ -48,9 +52,9 @@ struct LivenessController {
         var captureURL: String?
         var subject: String?
         /// The decision, for the tenant's key once the recording is judged.
-        var result: Answer?
+        var result: LivenessDocument?
         /// The problem code when the recording could not be judged.
-        var error: String?
+        var error: ProblemCode?
 
         enum CodingKeys: String, CodingKey {
             case id, challenge, instructions, state, subject, result, error
@@ -78,7 +82,7 @@ struct LivenessController {
                 CreateRequest.self, from: request, limits: dependencies.configuration,
                 allowedKeys: ["actions", "subject", "allowed_actions"]) ?? CreateRequest()
         if let count = body.actions, !(2...3).contains(count) {
-            throw Problem(.badRequest, code: "validation_failed", detail: "actions must be 2 or 3")
+            throw Problem(.badRequest, code: .validationFailed, detail: "actions must be 2 or 3")
         }
         let allowed = body.allowedActions.map(Set.init) ?? LivenessChallenge.defaultActions
         try LivenessChallenge.checkPool(allowed, count: body.actions)
@@ -86,11 +90,11 @@ struct LivenessController {
             // The subject must exist in this tenant now, so a typo fails here and not after a recording.
             let details = try await dependencies.gallery.details(tenant: key.tenantName, subject: subject)
             guard details.subject.erasedAt == nil else {
-                throw Problem(.notFound, code: "not_found", detail: "no subject \(subject)")
+                throw Problem(.notFound, code: .notFound, detail: "no subject \(subject)")
             }
         }
         let (session, token) = try await sessions.create(
-            tenant: key.tenantName, challenge: try .random(count: body.actions, from: allowed), subject: body.subject)
+            tenant: key.tenantName, challenge: try sessions.challenges(body.actions, allowed), subject: body.subject)
         return try JSONBody.response(SessionBody(session, state: "pending", token: token), status: .created)
     }
 
@@ -104,13 +108,13 @@ struct LivenessController {
     func authorizedSession(_ request: Request, _ context: Context) async throws -> (LivenessSession, Caller) {
         let id = try context.parameters.require("id")
         guard let session = await sessions.session(id) else {
-            throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
+            throw Problem(.notFound, code: .notFound, detail: "no liveness session \(id)")
         }
         let caller: Caller
         if let token = request.headers[HTTPField.Name("X-Capture-Token")!] {
             guard LivenessSessions.hash(token) == session.captureTokenHash else {
                 throw Problem(
-                    .unauthorized, code: "unauthorized", detail: "the capture token does not open this session")
+                    .unauthorized, code: .unauthorized, detail: "the capture token does not open this session")
             }
             caller = .captureToken
         } else {
@@ -118,17 +122,17 @@ struct LivenessController {
                 let key = try await dependencies.gallery.authenticate(secret: String(header.dropFirst(7)))
             else {
                 throw Problem(
-                    .unauthorized, code: "unauthorized",
+                    .unauthorized, code: .unauthorized,
                     detail: "send X-Capture-Token or Authorization: Bearer <API key>")
             }
             // Another tenant's session does not exist for this key.
             guard key.tenantName == session.tenant else {
-                throw Problem(.notFound, code: "not_found", detail: "no liveness session \(id)")
+                throw Problem(.notFound, code: .notFound, detail: "no liveness session \(id)")
             }
             caller = .tenantKey
         }
-        if session.isExpired {
-            throw Problem(.gone, code: "session_expired", detail: "liveness session \(id) has expired")
+        if session.isExpired(at: sessions.now()) {
+            throw Problem(.gone, code: .sessionExpired, detail: "liveness session \(id) has expired")
         }
         return (session, caller)
     }
@@ -149,45 +153,11 @@ struct LivenessController {
         return try JSONBody.response(body)
     }
 
-    struct Verification: Encodable, Sendable {
-        var against: String
-        var similarity: Double
-        var threshold: Double
-        var fmr: Double?
-        var decision: String
-        /// SHA-256 of the document image compared, so the backend can tell which one it was.
-        var documentSHA256: String?
-
-        enum CodingKeys: String, CodingKey {
-            case against, similarity, threshold, fmr, decision
-            case documentSHA256 = "document_sha256"
-        }
-    }
-
-    struct Answer: Encodable, Sendable {
-        var session: String
-        var live: Bool
-        var score: Double
-        var checks: [LivenessCheck]
-        var reasons: [String]
-        var actions: [ActionOutcome]
-        var reference: FaceBody?
-        var verification: Verification?
-        var framesAnalysed: Int
-        var durationMs: Double
-
-        enum CodingKeys: String, CodingKey {
-            case session, live, score, checks, reasons, actions, reference, verification
-            case framesAnalysed = "frames_analysed"
-            case durationMs = "duration_ms"
-        }
-    }
-
     /// `video` (WebM or MP4), optionally `document` (an ID page to compare the live face with).
     func upload(_ request: Request, _ context: Context) async throws -> Response {
         let (session, _) = try await authorizedSession(request, context)
         guard session.isPending else {
-            throw Problem(.conflict, code: "session_used", detail: "liveness session \(session.id) was already used")
+            throw Problem(.conflict, code: .sessionUsed, detail: "liveness session \(session.id) was already used")
         }
         let configuration = dependencies.configuration
         let fields = try await ImageRequest.read(
@@ -195,14 +165,14 @@ struct LivenessController {
         let video = try fields.image("video")
         guard video.count <= configuration.maxVideoBytes else {
             throw Problem(
-                .contentTooLarge, code: "payload_too_large",
+                .contentTooLarge, code: .payloadTooLarge,
                 detail: "the recording is over \(configuration.maxVideoBytes) bytes")
         }
         let documentBytes = fields.images("document").first
         // Single use from the first upload on, whatever its outcome: a failed attempt cannot be retried
         // against the same challenge.
         guard await sessions.consume(session.id) else {
-            throw Problem(.conflict, code: "session_used", detail: "liveness session \(session.id) was already used")
+            throw Problem(.conflict, code: .sessionUsed, detail: "liveness session \(session.id) was already used")
         }
         do {
             let answer = try await judge(session, video: video, document: documentBytes)
@@ -216,68 +186,24 @@ struct LivenessController {
 
     /// The liveness decision on the recording, and the comparison of its best frame with the
     /// document or the session's subject.
-    private func judge(_ session: LivenessSession, video: [UInt8], document documentBytes: [UInt8]?) async throws
-        -> Answer
+    private func judge(_ session: LivenessSession, video: [UInt8], document: [UInt8]?) async throws
+        -> LivenessDocument
     {
         let configuration = dependencies.configuration
         let file = try PrivateTemporaryFile(bytes: video)
         defer { file.remove() }
         var limits = LivenessLimits()
         limits.maxSeconds = configuration.maxVideoSeconds
-        let identity = try dependencies.decision(fmr: 1e-5, default: 1e-5).threshold
-        let result = try await dependencies.analyzer.analyzeLiveness(
-            videoAt: file.path, challenge: session.challenge, identityThreshold: identity, limits: limits)
-        var verification: Verification?
-        if let reference = result.reference, let referenceImage = result.referenceImage {
-            let point = try dependencies.decision(fmr: nil, default: configuration.defaultFMR)
-            if let documentBytes {
-                let document = try await dependencies.decode(documentBytes, field: "document")
-                let outcome = try await dependencies.analyzer.verify(
-                    document, referenceImage, options: VerificationOptions(fmr: point.fmr, firstIsDocument: true))
-                verification = Verification(
-                    against: "document", similarity: (outcome.similarity * 10_000).rounded() / 10_000,
-                    threshold: outcome.threshold, fmr: outcome.fmr, decision: outcome.isMatch ? "match" : "no_match",
-                    documentSHA256: SHA256.hash(data: documentBytes).map { String(format: "%02x", $0) }.joined())
+        let comparison: LivenessComparison =
+            if let document {
+                .document(bytes: document, sha256: Hex.string(SHA256.hash(data: document)))
             } else if let subject = session.subject {
-                let outcome = try await dependencies.gallery.verify(
-                    tenant: session.tenant, subject: subject, pack: dependencies.analyzer.pack.id,
-                    vector: reference.embedding.vector, threshold: point.threshold)
-                verification = Verification(
-                    against: "subject", similarity: outcome.similarity, threshold: point.threshold, fmr: point.fmr,
-                    decision: outcome.match ? "match" : "no_match")
+                .subject(tenant: session.tenant, id: subject)
+            } else {
+                .none
             }
-        }
-        return
-            Answer(
-                session: session.id, live: result.live, score: result.score, checks: result.checks,
-                reasons: result.reasons,
-                actions: result.actions, reference: result.reference.map { FaceBody($0.face, quality: $0.quality) },
-                verification: verification,
-                framesAnalysed: result.framesAnalysed, durationMs: result.durationMilliseconds)
+        return try await workflow.analyze(
+            videoAt: file.path, challenge: session.challenge, limits: limits, comparison: comparison,
+            verificationFMR: configuration.defaultFMR, documentLimits: dependencies.imageLimits, session: session.id)
     }
-}
-
-/// A recording written where only this process can read it, removed after analysis: OpenCV
-/// decodes video only from a path, and no recording is kept.
-struct PrivateTemporaryFile {
-    let directory: URL
-    let path: String
-
-    init(bytes: [UInt8]) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(
-                at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            path = directory.appendingPathComponent("recording").path
-            guard
-                FileManager.default.createFile(
-                    atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
-            else { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            try? FileManager.default.removeItem(at: directory)
-            throw Problem(.internalServerError, code: "internal_error", detail: "the recording could not be staged")
-        }
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
 }

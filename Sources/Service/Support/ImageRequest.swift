@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Workflows
 
 /// The fields of an image-taking request: JSON with base64 images, or `multipart/form-data`
 /// with images as file parts and other fields as text parts.
@@ -22,7 +23,7 @@ struct ImageRequest {
         let mediaType = RequestBody.mediaType(of: request)
         guard mediaType == "application/json" || mediaType == "multipart/form-data" else {
             throw Problem(
-                .unsupportedMediaType, code: "unsupported_media_type",
+                .unsupportedMediaType, code: .unsupportedMediaType,
                 detail: "send application/json (base64 images) or multipart/form-data")
         }
         let buffer = try await RequestBody.collect(
@@ -34,13 +35,13 @@ struct ImageRequest {
         let unknown = Set(fields.fields.keys).subtracting(imageFields).subtracting(otherFields)
         guard unknown.isEmpty else {
             throw Problem(
-                .badRequest, code: "validation_failed",
+                .badRequest, code: .validationFailed,
                 detail: "unknown field(s): \(unknown.sorted().joined(separator: ", "))")
         }
         let imageCount = imageFields.reduce(0) { $0 + (fields.fields[$1]?.count ?? 0) }
         guard imageCount <= limits.maxImagesPerRequest else {
             throw Problem(
-                .contentTooLarge, code: "payload_too_large",
+                .contentTooLarge, code: .payloadTooLarge,
                 detail: "at most \(limits.maxImagesPerRequest) images per request")
         }
         fields.fields = fields.fields.filter { !$0.value.isEmpty }
@@ -61,7 +62,7 @@ struct ImageRequest {
         let images = images(name)
         guard images.count == 1 else {
             throw Problem(
-                .badRequest, code: "validation_failed",
+                .badRequest, code: .validationFailed,
                 detail: images.isEmpty ? "missing field \(name)" : "\(name) must be one image")
         }
         return images[0]
@@ -105,13 +106,13 @@ struct ImageRequest {
     private func single(_ name: String) throws -> Value? {
         guard let values = fields[name] else { return nil }
         guard values.count == 1 else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "\(name) is given more than once")
+            throw Problem(.badRequest, code: .validationFailed, detail: "\(name) is given more than once")
         }
         return values[0]
     }
 
     private func wrongType(_ name: String, _ expected: String) -> Problem {
-        Problem(.badRequest, code: "validation_failed", detail: "\(name) must be \(expected)")
+        Problem(.badRequest, code: .validationFailed, detail: "\(name) must be \(expected)")
     }
 
     // MARK: Parsing
@@ -119,7 +120,7 @@ struct ImageRequest {
     static func fromJSON(_ data: Data, imageFields: Set<String>) throws -> ImageRequest {
         _ = try JSONBody.jsonObject(data)  // empty or not an object: the same errors as other routes
         guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: data) else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the body is not a JSON object")
+            throw Problem(.badRequest, code: .validationFailed, detail: "the body is not a JSON object")
         }
         var request = ImageRequest()
         for (key, value) in object {
@@ -128,7 +129,7 @@ struct ImageRequest {
                 request.fields[key] = try items.map { item in
                     guard case .string(let text) = item else {
                         throw Problem(
-                            .badRequest, code: "validation_failed", detail: "\(key) must be base64 image data")
+                            .badRequest, code: .validationFailed, detail: "\(key) must be base64 image data")
                     }
                     return .bytes(try base64(text, field: key))
                 }
@@ -140,7 +141,7 @@ struct ImageRequest {
             case .string(let text): request.fields[key] = [.text(text)]
             case .null: request.fields[key] = []
             case .array, .object:
-                throw Problem(.badRequest, code: "validation_failed", detail: "\(key) has the wrong type")
+                throw Problem(.badRequest, code: .validationFailed, detail: "\(key) has the wrong type")
             }
         }
         return request
@@ -156,7 +157,7 @@ struct ImageRequest {
         cleaned = cleaned.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         if cleaned.count % 4 != 0 { cleaned += String(repeating: "=", count: 4 - cleaned.count % 4) }
         guard let data = Data(base64Encoded: cleaned), !data.isEmpty else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "\(field) is not base64 image data")
+            throw Problem(.badRequest, code: .validationFailed, detail: "\(field) is not base64 image data")
         }
         return [UInt8](data)
     }
@@ -166,7 +167,7 @@ struct ImageRequest {
     {
         guard let boundary = boundary(in: contentType) else {
             throw Problem(
-                .badRequest, code: "validation_failed",
+                .badRequest, code: .validationFailed,
                 detail: "multipart/form-data needs a boundary of 1 to 70 characters")
         }
         let parts = try MultipartForm.parts(of: Data(buffer: body), boundary: boundary)
@@ -177,17 +178,17 @@ struct ImageRequest {
                 !name.isEmpty
             else {
                 throw Problem(
-                    .badRequest, code: "validation_failed",
+                    .badRequest, code: .validationFailed,
                     detail: "each part needs Content-Disposition: form-data; name=…")
             }
             if imageFields.contains(name) {
                 guard !part.body.isEmpty else {
-                    throw Problem(.badRequest, code: "validation_failed", detail: "\(name) is an empty file")
+                    throw Problem(.badRequest, code: .validationFailed, detail: "\(name) is an empty file")
                 }
                 request.fields[name, default: []].append(.bytes(part.body))
             } else {
                 guard let text = String(validating: part.body, as: UTF8.self), text.utf8.count <= 65_536 else {
-                    throw Problem(.badRequest, code: "validation_failed", detail: "\(name) must be UTF-8 text")
+                    throw Problem(.badRequest, code: .validationFailed, detail: "\(name) must be UTF-8 text")
                 }
                 request.fields[name, default: []].append(.text(text))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Workflows
 
 /// Strict JSON bodies: the right content type, a size limit, no unknown fields, typed errors.
 enum JSONBody {
@@ -7,7 +8,7 @@ enum JSONBody {
         _ type: T.Type, from request: Request, limits: ServiceConfiguration, allowedKeys: Set<String>
     ) async throws -> T {
         guard RequestBody.mediaType(of: request) == "application/json" else {
-            throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send application/json")
+            throw Problem(.unsupportedMediaType, code: .unsupportedMediaType, detail: "send application/json")
         }
         let buffer = try await RequestBody.collect(
             request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
@@ -22,7 +23,7 @@ enum JSONBody {
             request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
         guard buffer.readableBytes > 0 else { return nil }
         guard RequestBody.mediaType(of: request) == "application/json" else {
-            throw Problem(.unsupportedMediaType, code: "unsupported_media_type", detail: "send application/json")
+            throw Problem(.unsupportedMediaType, code: .unsupportedMediaType, detail: "send application/json")
         }
         return try decode(type, from: Data(buffer: buffer), allowedKeys: allowedKeys)
     }
@@ -32,21 +33,21 @@ enum JSONBody {
         let unknown = Set(object.keys).subtracting(allowedKeys)
         guard unknown.isEmpty else {
             throw Problem(
-                .badRequest, code: "validation_failed",
+                .badRequest, code: .validationFailed,
                 detail: "unknown field(s): \(unknown.sorted().joined(separator: ", "))")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw Problem(.badRequest, code: "validation_failed", detail: describe(error))
+            throw Problem(.badRequest, code: .validationFailed, detail: describe(error))
         }
     }
 
     /// The body as a JSON object, or `validation_failed`.
     static func jsonObject(_ data: Data) throws -> [String: Any] {
-        guard !data.isEmpty else { throw Problem(.badRequest, code: "validation_failed", detail: "the body is empty") }
+        guard !data.isEmpty else { throw Problem(.badRequest, code: .validationFailed, detail: "the body is empty") }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the body is not a JSON object")
+            throw Problem(.badRequest, code: .validationFailed, detail: "the body is not a JSON object")
         }
         return object
     }
@@ -67,12 +68,10 @@ enum JSONBody {
 
     /// An encodable value as a JSON response.
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(
-            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: try DocumentEncoding.encode(value))))
     }
 }

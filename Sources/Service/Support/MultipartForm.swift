@@ -81,6 +81,6 @@ enum MultipartForm {
     }
 
     private static func malformed(_ detail: String) -> Problem {
-        Problem(.badRequest, code: "validation_failed", detail: detail)
+        Problem(.badRequest, code: .validationFailed, detail: detail)
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
+import Workflows
 
 /// Reading request bodies: a size limit checked before reading, and a deadline for slow senders.
 enum RequestBody {
     static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> ByteBuffer {
         if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
-            throw Problem(.contentTooLarge, code: "payload_too_large", detail: "the body is larger than \(limit) bytes")
+            throw Problem(.contentTooLarge, code: .payloadTooLarge, detail: "the body is larger than \(limit) bytes")
         }
         do {
             return try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
@@ -16,7 +17,7 @@ enum RequestBody {
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     throw Problem(
-                        .requestTimeout, code: "request_timeout", detail: "the body did not arrive within \(timeout)")
+                        .requestTimeout, code: .requestTimeout, detail: "the body did not arrive within \(timeout)")
                 }
                 defer { group.cancelAll() }
                 return try await group.next()!
@@ -24,9 +25,9 @@ enum RequestBody {
         } catch let problem as Problem {
             throw problem
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, code: "payload_too_large", detail: "the body is larger than \(limit) bytes")
+            throw Problem(.contentTooLarge, code: .payloadTooLarge, detail: "the body is larger than \(limit) bytes")
         } catch {
-            throw Problem(.badRequest, code: "validation_failed", detail: "the body could not be read")
+            throw Problem(.badRequest, code: .validationFailed, detail: "the body could not be read")
         }
     }
 

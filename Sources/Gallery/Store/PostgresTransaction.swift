@@ -1,0 +1,183 @@
+import Foundation
+import PostgresNIO
+
+/// The primitives of a PostgreSQL transaction, on the connection that `PostgresStore.transaction`
+/// began it on (holding the audit advisory lock).
+struct PostgresTransaction: StoreTransaction {
+    let store: PostgresStore
+    let connection: PostgresConnection
+
+    /// Runs one statement of the transaction; a failure names what failed.
+    @discardableResult
+    private func run(_ what: String, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        do {
+            return try await connection.rows(query)
+        } catch {
+            throw store.failure(what, error)
+        }
+    }
+
+    private func first(_ what: String, _ query: PostgresQuery) async throws -> PostgresRandomAccessRow {
+        guard let row = try await run(what, query).first else {
+            throw GalleryError(.storeFailure, "\(what) returned no row")
+        }
+        return row
+    }
+
+    func insertSecretIfAbsent(named name: String, wrapped: Data) async throws -> Data {
+        // DO NOTHING waits for a concurrent insert of the same name to finish, so the select
+        // below always finds the row that won.
+        try await run(
+            "storing secret \(name)",
+            "INSERT INTO secret (name, wrapped) VALUES (\(name), \(wrapped)) ON CONFLICT (name) DO NOTHING")
+        return try await first("reading secret \(name)", "SELECT wrapped FROM secret WHERE name = \(name)")
+            .value("wrapped", as: Data.self)
+    }
+
+    func updateSecret(named name: String, wrapped: Data) async throws {
+        try await run("replacing secret \(name)", "UPDATE secret SET wrapped = \(wrapped) WHERE name = \(name)")
+    }
+
+    func insertTenantIfAbsent(named name: String, wrappedKey: Data, at time: Date) async throws -> Tenant {
+        try await run(
+            "creating tenant \(name)",
+            """
+            INSERT INTO tenant (name, wrapped_key, created_at) VALUES (\(name), \(wrappedKey), \(time.storeMilliseconds))
+            ON CONFLICT (name) DO NOTHING
+            """)
+        return try PostgresStore.tenant(
+            try await first("reading tenant \(name)", "SELECT * FROM tenant WHERE name = \(name)"))
+    }
+
+    func updateTenantKey(_ tenantID: Int64, wrappedKey: Data, newVersion: Bool) async throws {
+        try await run(
+            "replacing the key of tenant \(tenantID)",
+            """
+            UPDATE tenant SET wrapped_key = \(wrappedKey), key_version = key_version + \(newVersion ? 1 : 0)
+            WHERE id = \(tenantID)
+            """)
+    }
+
+    func upsertSubject(tenantID: Int64, externalID: String, metadata: String?, at time: Date) async throws -> Subject {
+        // One statement: RETURNING gives the row whether it was inserted or revived.
+        try PostgresStore.subject(
+            try await first(
+                "storing a subject",
+                """
+                INSERT INTO subject (tenant_id, external_id, metadata, created_at)
+                VALUES (\(tenantID), \(externalID), \(metadata), \(time.storeMilliseconds))
+                ON CONFLICT (tenant_id, external_id) DO UPDATE SET
+                    erased_at = NULL, metadata = coalesce(EXCLUDED.metadata, subject.metadata)
+                RETURNING *
+                """))
+    }
+
+    func updateSubject(_ subjectID: Int64, erasedAt: Date?, metadata: String?) async throws {
+        try await run(
+            "updating subject \(subjectID)",
+            """
+            UPDATE subject SET erased_at = \(erasedAt?.storeMilliseconds), metadata = \(metadata)
+            WHERE id = \(subjectID)
+            """)
+    }
+
+    func insertTemplate(_ template: NewTemplate, subjectID: Int64, at time: Date) async throws -> Template {
+        try PostgresStore.template(
+            try await first(
+                "storing a template",
+                """
+                INSERT INTO template (subject_id, pack, sealed, quality, created_at)
+                VALUES (\(subjectID), \(template.pack), \(template.sealed), \(template.quality), \(time.storeMilliseconds))
+                RETURNING *
+                """))
+    }
+
+    func updateTemplates(sealed: [Int64: Data]) async throws {
+        guard !sealed.isEmpty else { return }
+        // One statement for all templates rather than a round trip each.
+        let ids = Array(sealed.keys)
+        let bytes = ids.map { ByteBuffer(bytes: sealed[$0]!) }
+        try await run(
+            "replacing templates",
+            """
+            UPDATE template SET sealed = new.sealed
+            FROM unnest(\(ids)::bigint[], \(bytes)::bytea[]) AS new(id, sealed)
+            WHERE template.id = new.id
+            """)
+    }
+
+    func deleteTemplates(subjectID: Int64) async throws -> [Int64] {
+        try await run("deleting templates", "DELETE FROM template WHERE subject_id = \(subjectID) RETURNING id")
+            .map { try $0.value("id", as: Int64.self) }.sorted()
+    }
+
+    func insertConsent(_ consent: NewConsent, subjectID: Int64, at time: Date) async throws -> Consent {
+        try PostgresStore.consent(
+            try await first(
+                "recording a consent",
+                """
+                INSERT INTO consent (subject_id, purpose, text_version, text_hash, granted_at, evidence)
+                VALUES (\(subjectID), \(consent.purpose), \(consent.textVersion), \(consent.textHash),
+                    \(time.storeMilliseconds), \(consent.evidence))
+                RETURNING *
+                """))
+    }
+
+    func revokeConsents(subjectID: Int64, purpose: String?, at time: Date) async throws -> Int {
+        try await run(
+            "revoking consents",
+            """
+            UPDATE consent SET revoked_at = \(time.storeMilliseconds)
+            WHERE subject_id = \(subjectID) AND (\(purpose)::text IS NULL OR purpose = \(purpose))
+                AND revoked_at IS NULL
+            RETURNING id
+            """
+        ).count
+    }
+
+    func insertAPIKey(_ key: NewAPIKey, at time: Date) async throws -> APIKey {
+        try await run(
+            "storing an API key",
+            """
+            INSERT INTO api_key (id, tenant_id, secret_hash, label, created_at)
+            VALUES (\(key.id), \(key.tenantID), \(key.secretHash), \(key.label), \(time.storeMilliseconds))
+            """)
+        return try PostgresStore.apiKey(
+            try await first(
+                "reading API key \(key.id)", "\(unescaped: PostgresStore.apiKeySelect) WHERE api_key.id = \(key.id)"))
+    }
+
+    func revokeAPIKey(id: String, at time: Date) async throws -> Bool {
+        try await run(
+            "revoking API key \(id)",
+            """
+            UPDATE api_key SET revoked_at = \(time.storeMilliseconds)
+            WHERE id = \(id) AND revoked_at IS NULL RETURNING id
+            """
+        ).count == 1
+    }
+
+    /// The end of the chain. The transaction holds the audit advisory lock, so no other process
+    /// can append between this read and the insert; under READ COMMITTED each statement takes a
+    /// fresh snapshot, so it sees every append committed before the lock was granted.
+    func lastAuditLink() async throws -> AuditLink? {
+        guard
+            let row = try await run(
+                "reading the end of the audit trail",
+                "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1"
+            ).first
+        else { return nil }
+        return AuditLink(sequence: try row.value("sequence"), hash: try row.value("hash"))
+    }
+
+    func insertAuditEvent(_ event: AuditEvent) async throws {
+        try await run(
+            "appending to the audit trail",
+            """
+            INSERT INTO audit_event
+            (sequence, time_ms, tenant, actor, action, subject, details, previous_hash, hash)
+            VALUES (\(event.sequence), \(event.timeMilliseconds), \(event.tenant), \(event.actor), \(event.action),
+                \(event.subject), \(event.details), \(event.previousHash), \(event.hash))
+            """)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The storage primitives a `GalleryStore` offers inside one of its transactions.
+///
+/// Each writes or reads rows and nothing else: no primitive appends an audit event or touches
+/// a table other than its own. Times are stored to the millisecond; records returned carry the
+/// stored time, so they equal what a later read returns.
+public protocol StoreTransaction: Sendable {
+    // Keys and tenants
+    /// Stores a wrapped secret unless one by that name exists; returns the stored one.
+    func insertSecretIfAbsent(named name: String, wrapped: Data) async throws -> Data
+    /// Replaces a wrapped secret.
+    func updateSecret(named name: String, wrapped: Data) async throws
+    /// Creates a tenant unless one of that name exists; returns the stored one.
+    func insertTenantIfAbsent(named name: String, wrappedKey: Data, at time: Date) async throws -> Tenant
+    /// Replaces a tenant's wrapped data key; with `newVersion`, its key version goes up by one.
+    func updateTenantKey(_ tenantID: Int64, wrappedKey: Data, newVersion: Bool) async throws
+
+    // Subjects and templates
+    /// Creates a subject, or makes an existing one live again (not erased); `metadata` replaces
+    /// the stored metadata unless it is nil.
+    func upsertSubject(tenantID: Int64, externalID: String, metadata: String?, at time: Date) async throws -> Subject
+    /// Sets a subject's erasure time and metadata.
+    func updateSubject(_ subjectID: Int64, erasedAt: Date?, metadata: String?) async throws
+    /// Stores one template and returns it with its id.
+    func insertTemplate(_ template: NewTemplate, subjectID: Int64, at time: Date) async throws -> Template
+    /// Replaces the sealed bytes of templates by id.
+    func updateTemplates(sealed: [Int64: Data]) async throws
+    /// Deletes every template of a subject; returns their ids in order.
+    func deleteTemplates(subjectID: Int64) async throws -> [Int64]
+
+    // Consents and API keys
+    /// Stores a consent and returns it with its id.
+    func insertConsent(_ consent: NewConsent, subjectID: Int64, at time: Date) async throws -> Consent
+    /// Marks a subject's active consents revoked, for one purpose or for all (nil); returns how many.
+    func revokeConsents(subjectID: Int64, purpose: String?, at time: Date) async throws -> Int
+    /// Stores an API key and returns it.
+    func insertAPIKey(_ key: NewAPIKey, at time: Date) async throws -> APIKey
+    /// Marks an active key revoked; false when no active key has that id.
+    func revokeAPIKey(id: String, at time: Date) async throws -> Bool
+
+    // Audit
+    /// The sequence number and hash of the last event, or nil on an empty trail.
+    func lastAuditLink() async throws -> AuditLink?
+    /// Stores an event as given (linked and signed by the caller).
+    func insertAuditEvent(_ event: AuditEvent) async throws
+}

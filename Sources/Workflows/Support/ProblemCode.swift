@@ -1,0 +1,69 @@
+import FaceKit
+import Gallery
+
+/// The stable, machine-readable code of every error Likeness reports: the HTTP problem's `code`,
+/// the CLI's `error: <code>: …` line.
+///
+/// One type for all layers above the libraries, so a code is spelled once; FaceKit's and
+/// Gallery's own codes map into it.
+public struct ProblemCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    // Requests and arguments
+    /// A field, parameter or argument is missing, malformed or out of range.
+    public static let validationFailed: ProblemCode = "validation_failed"
+    public static let unauthorized: ProblemCode = "unauthorized"
+    public static let notFound: ProblemCode = "not_found"
+    public static let methodNotAllowed: ProblemCode = "method_not_allowed"
+    public static let payloadTooLarge: ProblemCode = "payload_too_large"
+    public static let unsupportedMediaType: ProblemCode = "unsupported_media_type"
+    public static let requestTimeout: ProblemCode = "request_timeout"
+    public static let rateLimited: ProblemCode = "rate_limited"
+    public static let overloaded: ProblemCode = "overloaded"
+    public static let notReady: ProblemCode = "not_ready"
+    public static let internalError: ProblemCode = "internal_error"
+
+    // Faces and decisions
+    public static let lowQuality: ProblemCode = "low_quality"
+    public static let possibleDuplicate: ProblemCode = "possible_duplicate"
+    public static let uncalibratedFMR: ProblemCode = "uncalibrated_fmr"
+
+    // Liveness sessions
+    public static let sessionUsed: ProblemCode = "session_used"
+    public static let sessionExpired: ProblemCode = "session_expired"
+
+    // Files and configuration (CLI)
+    public static let fileNotFound: ProblemCode = "file_not_found"
+    public static let fileUnreadable: ProblemCode = "file_unreadable"
+    public static let fileUnwritable: ProblemCode = "file_unwritable"
+    public static let invalidConfig: ProblemCode = "invalid_config"
+    public static let invalidProfile: ProblemCode = "invalid_profile"
+    public static let invalidCSV: ProblemCode = "invalid_csv"
+    public static let invalidManifest: ProblemCode = "invalid_manifest"
+    public static let noImages: ProblemCode = "no_images"
+    public static let noCalibration: ProblemCode = "no_calibration"
+    public static let tooFewPairs: ProblemCode = "too_few_pairs"
+    public static let cacheCorrupt: ProblemCode = "cache_corrupt"
+    public static let execFailed: ProblemCode = "exec_failed"
+
+    /// FaceKit's code as the API reports it (`invalid_argument` is `validation_failed`).
+    public init(_ code: FaceKitError.Code) {
+        self = code == .invalidArgument ? .validationFailed : ProblemCode(rawValue: code.rawValue)
+    }
+
+    /// Gallery's code as the API reports it (`invalid_argument` is `validation_failed`).
+    public init(_ code: GalleryError.Code) {
+        self = code == .invalidArgument ? .validationFailed : ProblemCode(rawValue: code.rawValue)
+    }
+}

@@ -1,0 +1,123 @@
+import FaceKit
+import Foundation
+import Gallery
+
+/// What to enrol and under which rules.
+public struct EnrollmentPlan: Sendable {
+    public var tenant: String
+    public var subject: String
+    /// The purpose an active consent must cover.
+    public var purpose: String
+    public var policy: DuplicatePolicy
+    /// The false-match rate at which a face counts as another subject's.
+    public var duplicateFMR: Double
+    /// The quality profile each image must pass; nil skips the check.
+    public var profile: QualityProfile?
+    public var settings: AnalysisSettings
+    /// A consent to record first (the operator attests it was given), or nil.
+    public var consent: ConsentGrant?
+
+    public init(
+        tenant: String, subject: String, purpose: String = Gallery.defaultPurpose, policy: DuplicatePolicy = .reject,
+        duplicateFMR: Double = OperatingPoint.searchFMR, profile: QualityProfile? = .enrollment,
+        settings: AnalysisSettings = .init(), consent: ConsentGrant? = nil
+    ) {
+        self.tenant = tenant
+        self.subject = subject
+        self.purpose = purpose
+        self.policy = policy
+        self.duplicateFMR = duplicateFMR
+        self.profile = profile
+        self.settings = settings
+        self.consent = consent
+    }
+}
+
+/// A consent to record: its purpose, the text's version and the text itself (only its hash is kept).
+public struct ConsentGrant: Sendable {
+    public var purpose: String
+    public var textVersion: String
+    public var text: String
+    public var evidence: String?
+
+    public init(purpose: String, textVersion: String, text: String, evidence: String? = nil) {
+        self.purpose = purpose
+        self.textVersion = textVersion
+        self.text = text
+        self.evidence = evidence
+    }
+
+    /// The built-in text recorded when the operator names a purpose but no text.
+    public static let defaultText = """
+        I agree that my face may be processed to create a biometric template used to verify my \
+        identity, stored encrypted, and erased when I withdraw this consent or ask for erasure.
+        """
+}
+
+/// One image to enrol, with the name its errors use (a form field, a file path).
+public struct NamedImage: Sendable {
+    public var name: String
+    public var image: Image
+
+    public init(name: String, image: Image) {
+        self.name = name
+        self.image = image
+    }
+}
+
+extension GalleryWorkflows {
+    /// Enrols the images' faces under the plan: consent first (recorded if the plan carries one,
+    /// checked before any inference), each image's quality, then the duplicate search. A face
+    /// matching another subject is never merged silently: `possible_duplicate` comes back as the
+    /// document's status, for the caller to answer with.
+    public func enroll(_ images: [NamedImage], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
+        guard !images.isEmpty, images.count <= 100 else {
+            throw WorkflowError(.validationFailed, "enrol 1 to 100 images at a time")
+        }
+        if let consent = plan.consent {
+            _ = try await gallery.grantConsent(
+                tenant: plan.tenant, subject: plan.subject, purpose: consent.purpose,
+                textVersion: consent.textVersion, text: consent.text, evidence: consent.evidence)
+        }
+        try await gallery.checkConsent(tenant: plan.tenant, subject: plan.subject, purpose: plan.purpose)
+        // Analysed together: the analyzer's worker pool bounds the inference running at once.
+        let samples = try await withThrowingTaskGroup(of: (Int, EnrollmentSample).self) { group in
+            for (position, named) in images.enumerated() {
+                group.addTask {
+                    (position, try await faces.sample(named, profile: plan.profile, settings: plan.settings))
+                }
+            }
+            var ordered = [EnrollmentSample?](repeating: nil, count: images.count)
+            for try await (position, sample) in group { ordered[position] = sample }
+            return ordered.compactMap { $0 }
+        }
+        return try await enroll(samples: samples, plan: plan)
+    }
+
+    /// Enrols faces already turned into samples (`sample(_:profile:settings:)`).
+    public func enroll(samples: [EnrollmentSample], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
+        let point = try OperatingPoint(pack: pack, fmr: plan.duplicateFMR, defaultFMR: plan.duplicateFMR)
+        let result = try await gallery.enroll(
+            EnrollmentRequest(
+                tenant: plan.tenant, subject: plan.subject, pack: pack.id, samples: samples, purpose: plan.purpose,
+                duplicateThreshold: point.threshold, policy: plan.policy))
+        return EnrollmentDocument(result)
+    }
+}
+
+extension FaceWorkflows {
+    /// One image's face as an enrolment sample; `low_quality` (with the reasons) when it fails the profile.
+    public func sample(_ named: NamedImage, profile: QualityProfile?, settings: AnalysisSettings) async throws
+        -> EnrollmentSample
+    {
+        let analysis = try await analyze(named.image, field: named.name, settings: settings, profile: profile)
+        if let quality = analysis.quality, !quality.passed {
+            throw WorkflowError(
+                .lowQuality,
+                "\(named.name) does not meet the \(quality.profile) quality profile: "
+                    + quality.reasons.joined(separator: "; "),
+                reasons: quality.reasons)
+        }
+        return EnrollmentSample(vector: analysis.embedding.vector, quality: analysis.quality?.unifiedScore)
+    }
+}
