@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `likeness` executable as users run it: output, exit statuses and error codes.
@@ -6,37 +7,13 @@ import Testing
     "likeness command line",
     .enabled(if: Fixtures.needsModelsAndData, "models or ../shared/data missing (developer machine): skipped"))
 struct CLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = LikenessBinary.Run
 
-    static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/release/likeness")
+    static let binary = LikenessBinary.url
 
     func likeness(_ arguments: String...) throws -> Run { try likeness(arguments: arguments) }
 
-    func likeness(arguments: [String]) throws -> Run {
-        try Fixtures.requireModels()
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw FixtureMissing("\(Self.binary.path) is not built (make test builds it)")
-        }
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Fixtures.repositoryRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func likeness(arguments: [String]) throws -> Run { try LikenessBinary.run(arguments) }
 
     var lfw: String { Fixtures.lfwImages.path }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `likeness cluster` on real photos: accuracy on LFW, the cache and stable group ids.

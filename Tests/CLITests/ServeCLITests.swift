@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `likeness serve` as a process: keys from the CLI, a lying Content-Length, and a graceful stop
@@ -81,7 +82,7 @@ struct ServeCLITests {
         #expect(response.contains(#""decision":"match""#))
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
-        let log = String(decoding: server.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: readAll(server.stderr.fileHandleForReading.fileDescriptor), as: UTF8.self)
         #expect(log.contains("stopped; requests in flight finished"), "\(log)")
         // No new connections after the stop.
         #expect((try? LoopbackHTTP(port: server.port)) == nil)

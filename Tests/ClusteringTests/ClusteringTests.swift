@@ -1,5 +1,5 @@
 import Foundation
-import Gallery
+import VectorIndex
 import Testing
 
 @testable import Clustering

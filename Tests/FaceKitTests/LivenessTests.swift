@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import FaceKit
@@ -193,7 +194,7 @@ struct LivenessRuleTests {
         let decision = LivenessDecision(thresholds: LivenessThresholds())
         let frames = Self.session([
             (1_000, 1_400, 24, 0, 0.3, 0.05),  // turn left, 5 samples
-            (2_000, 2_100, -16, 0, 0.3, 0.05),  // turn right, 1 sample only: not held
+            (2_010, 2_090, -16, 0, 0.3, 0.05),  // turn right, 1 sample only: not held
             (3_000, 3_200, 0, 0, 0.05, 0.05),  // blink
             (4_000, 4_400, 0, 0, 0.3, 0.7),  // open mouth
             (7_800, 8_000, 30, 0, 0.3, 0.05),  // a turn still going at the end
@@ -209,7 +210,7 @@ struct LivenessRuleTests {
         // Whatever the challenge search finds is among the events, at the same place.
         let found = decision.actions(
             LivenessChallenge(actions: [.turnLeft, .blink, .openMouth]), in: frames, base: base)
-        #expect(found.allSatisfy(\.found))
+        #expect(found.allSatisfy { $0.found })
         for (outcome, event) in zip(found, events) {
             #expect((event.startMilliseconds...event.endMilliseconds).contains(outcome.atMilliseconds ?? -1))
         }

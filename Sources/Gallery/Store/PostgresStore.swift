@@ -110,12 +110,23 @@ public final class PostgresStore: GalleryStore {
             return try await client.withConnection { connection in
                 try await PostgresStore.transaction(on: connection) { connection in
                     try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.auditLockKey))")
-                    return try await body(PostgresTransaction(store: self, connection: connection))
+                    do {
+                        return try await body(PostgresTransaction(store: self, connection: connection))
+                    } catch {
+                        throw BodyFailure(error: error)
+                    }
                 }
             }
+        } catch let failure as BodyFailure {
+            throw failure.error  // the caller's own error, as it threw it (after the rollback)
         } catch {
             throw failure("a transaction", error)
         }
+    }
+
+    /// An error thrown by a transaction's body, told apart from the store's own failures.
+    private struct BodyFailure: Error {
+        let error: any Error
     }
 
     /// BEGIN, `body`, COMMIT on `connection`; ROLLBACK when `body` throws.

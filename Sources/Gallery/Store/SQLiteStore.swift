@@ -23,7 +23,9 @@ public final class SQLiteStore: GalleryStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        configuration.busyMode = .timeout(10)
+        // Another process's transaction holds the write lock across several statements (see
+        // `transaction`), and SQLite's busy handler is not fair among waiters: wait long.
+        configuration.busyMode = .timeout(60)
         // A transaction spans several writer accesses (see `transaction`), so it must be allowed
         // to stay open between them.
         configuration.allowsUnsafeTransactions = true

@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks (pipeline, verify, search, cluster): runs likeness-bench beside this binary.",
         discussion: "likeness bench --help lists them; every argument is passed on.")
 
-    @Argument(parsing: .allUnrecognized, help: "The benchmark and its options.")
+    @Argument(parsing: .captureForPassthrough, help: "The benchmark and its options.")
     var arguments: [String] = []
 
     func run() throws {

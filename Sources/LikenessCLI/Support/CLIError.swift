@@ -18,7 +18,14 @@ package struct CLIError: Error, CustomStringConvertible {
 
     /// The one line printed on stderr for any error: `error: <code>: <message>`.
     package static func describe(_ error: Error) -> String {
-        if let error = error as? CLIError { return "error: \(error.code): \(error.message)" }
+        switch error {
+        case let error as CLIError: return "error: \(error.code): \(error.message)"
+        // The libraries' own codes, as the CLI has always printed them (`invalid_argument` where
+        // the HTTP API says `validation_failed`).
+        case let error as FaceKitError: return "error: \(error.code): \(error.message)"
+        case let error as GalleryError: return "error: \(error.code): \(error.message)"
+        default: break
+        }
         if let (code, message) = WorkflowError.describe(error) { return "error: \(code): \(message)" }
         return "error: usage: \(Likeness.message(for: error))"
     }
