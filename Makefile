@@ -1,6 +1,6 @@
 # Likeness: `make run` and `make test` set up whatever is missing first (scripts/bootstrap).
 SHELL := /bin/bash
-BUILD_FLAGS := -c release -Xswiftc -enable-testing
+BUILD_FLAGS := -c release -Xswiftc -enable-testing --pkg-config-path pkgconfig
 LIKENESS := .build/release/likeness
 SAMPLES := models/samples
 LFW := ../shared/data/lfw

@@ -16,7 +16,6 @@ struct lkv_outputs {
 extern "C" {
 
 void lkv_set_num_threads(int threads) { cv::setNumThreads(threads); }
-int lkv_get_num_threads(void) { return cv::getNumThreads(); }
 
 lkv_status lkv_net_load_onnx(const char *path, lkv_net **out, char *error, size_t error_capacity) {
     *out = nullptr;
@@ -63,12 +62,6 @@ lkv_status lkv_net_forward(lkv_net *net, const float *input, int n, int c, int h
 }
 
 void lkv_outputs_free(lkv_outputs *outputs) { delete outputs; }
-
-int lkv_outputs_shape(const lkv_outputs *outputs, int index, int *dims, int capacity) {
-    const cv::Mat &m = outputs->mats.at(index);
-    for (int i = 0; i < m.dims && i < capacity; ++i) dims[i] = m.size[i];
-    return m.dims;
-}
 
 size_t lkv_outputs_count(const lkv_outputs *outputs, int index) { return outputs->mats.at(index).total(); }
 

@@ -13,7 +13,18 @@ public func buildApplication(
     configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery,
     logger: Logger = Logger(label: "likeness.http")
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, analyzer: analyzer, gallery: gallery)
+    buildApplication(
+        configuration: configuration, analyzer: analyzer, gallery: gallery, logger: logger, livenessSessions: nil)
+}
+
+/// The same application over `livenessSessions` when given: tests pass sessions whose clock and
+/// challenges they set. Internal because `LivenessSessions` is.
+func buildApplication(
+    configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery, logger: Logger,
+    livenessSessions: LivenessSessions?
+) -> some ApplicationProtocol {
+    let router = buildRouter(
+        configuration: configuration, analyzer: analyzer, gallery: gallery, livenessSessions: livenessSessions)
     var http = HTTP1Channel.Configuration()
     // Idle connections close a little after the request timeout, so a stalled body gets its 408
     // answer before the connection is dropped.
@@ -27,6 +38,15 @@ public func buildApplication(
 /// The router with every route; tests list its routes to hold them to the OpenAPI document.
 public func buildRouter(
     configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery
+) -> Router<ServiceRequestContext> {
+    buildRouter(configuration: configuration, analyzer: analyzer, gallery: gallery, livenessSessions: nil)
+}
+
+/// The same router over `livenessSessions` when given, else sessions that live
+/// `configuration.livenessSessionSeconds` on the system clock with random challenges.
+func buildRouter(
+    configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery,
+    livenessSessions: LivenessSessions?
 ) -> Router<ServiceRequestContext> {
     let metrics = ServiceMetrics()
     let dependencies = ServiceDependencies(
@@ -65,9 +85,9 @@ public func buildRouter(
     let sessionRoutes = router.group("v1")
     let uploads = sessionRoutes.group().add(
         middleware: admission)
-    LivenessController(
-        dependencies: dependencies, sessions: LivenessSessions(lifetime: configuration.livenessSessionSeconds)
-    ).addRoutes(to: v1, sessionGroup: sessionRoutes, uploadGroup: uploads)
+    let sessions = livenessSessions ?? LivenessSessions(lifetime: configuration.livenessSessionSeconds)
+    LivenessController(dependencies: dependencies, sessions: sessions).addRoutes(
+        to: v1, sessionGroup: sessionRoutes, uploadGroup: uploads)
     CaptureController().addRoutes(to: router)
     return router
 }

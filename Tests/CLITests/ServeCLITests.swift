@@ -13,9 +13,12 @@ struct ServeCLITests {
         let port: Int
         let key: String
         let data: URL
-        let stderr: Pipe
+        /// The server's stderr: its log.
+        let log: StreamCollector
     }
 
+    /// Starts `likeness serve` on a free port and returns once it answers /readyz: first its
+    /// "listening on" log line (written after the models load), then a connection that gets 200.
     func start(_ extra: [String] = []) throws -> Server {
         try Fixtures.requireModels()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-serve-\(UUID())")
@@ -32,23 +35,37 @@ struct ServeCLITests {
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<240 {
-            if let connection = try? LoopbackHTTP(port: port) {
+        let log = StreamCollector(stderr)
+        let server = Server(process: process, port: port, key: key, data: data, log: log)
+        // The line is logged just before the socket is bound, so readiness is then a connect away.
+        let ready =
+            log.wait(for: "listening on", timeout: 120)
+            && eventually(timeout: 30) {
+                guard let connection = try? LoopbackHTTP(port: port) else { return false }
                 connection.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
-                if connection.response().hasPrefix("HTTP/1.1 200") {
-                    return Server(process: process, port: port, key: key, data: data, stderr: stderr)
-                }
+                return connection.response().hasPrefix("HTTP/1.1 200")
             }
-            usleep(250_000)
+        guard ready else {
+            stop(server)
+            throw FixtureMissing("likeness serve did not become ready on port \(port): \(log.text)")
         }
-        process.terminate()
-        throw FixtureMissing("likeness serve did not become ready on port \(port)")
+        return server
     }
 
     func stop(_ server: Server) {
         if server.process.isRunning { server.process.terminate() }
         server.process.waitUntilExit()
         try? FileManager.default.removeItem(at: server.data)
+    }
+
+    /// Image requests the server has admitted and not finished, read from /metrics.
+    func inFlight(_ server: Server) -> Int? {
+        guard let connection = try? LoopbackHTTP(port: server.port) else { return nil }
+        connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        let line = connection.response().split(separator: "\n").first {
+            $0.contains("inference_in_flight") && !$0.hasPrefix("#")
+        }
+        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) }
     }
 
     func verifyBody() throws -> [UInt8] {
@@ -73,16 +90,22 @@ struct ServeCLITests {
             "POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Authorization: Bearer \(server.key)\r\nContent-Length: \(body.count)\r\n\r\n")
         connection.send(Array(body.prefix(body.count / 2)))
-        usleep(300_000)
+        // The server has the request once it admitted it (admission happens on the head, before
+        // the body is read); only then is the SIGTERM "mid-request".
+        #expect(eventually(timeout: 30) { inFlight(server) == 1 }, "the request never reached the server")
         kill(server.process.processIdentifier, SIGTERM)
-        usleep(300_000)
+        // Shutdown has begun once the listening socket is closed; the rest of the body goes after.
+        #expect(
+            eventually(timeout: 30) { (try? LoopbackHTTP(port: server.port)) == nil },
+            "the server still accepts connections after SIGTERM")
+        #expect(server.process.isRunning, "the server exited with a request in flight")
         connection.send(Array(body.dropFirst(body.count / 2)))
         let response = connection.response()
         #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(300))")
         #expect(response.contains(#""decision":"match""#))
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
-        let log = String(decoding: readAll(server.stderr.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        let log = server.log.all()
         #expect(log.contains("stopped; requests in flight finished"), "\(log)")
         // No new connections after the stop.
         #expect((try? LoopbackHTTP(port: server.port)) == nil)

@@ -20,7 +20,7 @@ struct ServeLoggingTests {
         #expect(response.lowercased().contains("x-request-id: cli-log-1"), "\(response.prefix(300))")
         serve.stop(server)
         #expect(server.process.terminationStatus == 0)
-        let log = String(decoding: readAll(server.stderr.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        let log = server.log.all()
         #expect(!log.contains(server.key), "the API key leaked")
 
         var objects: [[String: Any]] = []

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Gallery
@@ -35,7 +36,7 @@ struct GalleryFixture {
     /// A seeded unit vector; `near` gives another capture of the same face (cosine ≈ 1/√(1+noise²)).
     static func face(_ seed: UInt64, near base: [Float]? = nil, noise: Double = 1) -> [Float] {
         // The noise vector's norm is `noise` (per-component sd noise/√512); the base is a unit vector.
-        TemplateProtectionTests.unitVector(seed: seed, near: base, noise: base == nil ? 1 : noise / 512.0.squareRoot())
+        TestVectors.unit(seed: seed, near: base, noise: base == nil ? 1 : noise / 512.0.squareRoot())
     }
 
     /// Consent, then enrolment with the default duplicate rule.

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import Gallery
@@ -28,7 +29,7 @@ actor StoreHarness {
         ProcessInfo.processInfo.environment[urlVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
     /// Whether PostgreSQL tests run: with a server, or under CI, where a missing server fails.
-    static var runsPostgres: Bool { adminURL != nil || ProcessInfo.processInfo.environment["CI"] != nil }
+    static var runsPostgres: Bool { adminURL != nil || Fixtures.inCI }
     /// The trait of tests that need a server: skipped, with the reason, when there is none.
     static var needsPostgres: ConditionTrait { .enabled(if: runsPostgres, Comment(rawValue: missingServer)) }
 

@@ -1,21 +1,12 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Gallery
 
 @Suite("Template protection")
 struct TemplateProtectionTests {
-    static let dimension = 512
-
-    /// Unit vectors from a seeded generator; `near` adds a small perturbation of `base`.
-    static func unitVector(seed: UInt64, near base: [Float]? = nil, noise: Double = 1) -> [Float] {
-        var generator = Xoshiro256(seed: [seed, seed &* 31, seed &* 131, seed &* 1031])
-        var v = (0..<dimension).map { i in Float(generator.gaussian() * noise) + (base?[i] ?? 0) }
-        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        v = v.map { $0 / norm }
-        return v
-    }
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
         Double(zip(a, b).reduce(0) { $0 + $1.0 * $1.1 })
@@ -31,8 +22,8 @@ struct TemplateProtectionTests {
     func preservesCosine() {
         let t = Self.transformA
         for seed in UInt64(1)...20 {
-            let a = Self.unitVector(seed: seed)
-            let b = Self.unitVector(seed: seed + 100, near: a, noise: 0.05)
+            let a = TestVectors.unit(seed: seed)
+            let b = TestVectors.unit(seed: seed + 100, near: a, noise: 0.05)
             #expect(abs(Self.cosine(t.apply(a), t.apply(b)) - Self.cosine(a, b)) < 1e-5)
             #expect(abs(Self.cosine(t.apply(a), a)) < 0.25, "the protected template must not resemble the original")
         }
@@ -45,11 +36,11 @@ struct TemplateProtectionTests {
         var crossTenant: [Double] = []
         var impostor: [Double] = []
         for seed in UInt64(1)...200 {
-            let face = Self.unitVector(seed: seed)
-            let sameFaceOtherCapture = Self.unitVector(seed: seed + 10_000, near: face, noise: 0.03)
+            let face = TestVectors.unit(seed: seed)
+            let sameFaceOtherCapture = TestVectors.unit(seed: seed + 10_000, near: face, noise: 0.03)
             crossTenant.append(Self.cosine(Self.transformA.apply(face), Self.transformB.apply(sameFaceOtherCapture)))
             impostor.append(
-                Self.cosine(Self.transformA.apply(face), Self.transformA.apply(Self.unitVector(seed: seed + 50_000))))
+                Self.cosine(Self.transformA.apply(face), Self.transformA.apply(TestVectors.unit(seed: seed + 50_000))))
         }
         func meanAndMax(_ v: [Double]) -> (Double, Double) { (v.reduce(0, +) / Double(v.count), v.map(abs).max()!) }
         let (crossMean, crossMax) = meanAndMax(crossTenant)
@@ -61,7 +52,7 @@ struct TemplateProtectionTests {
 
     @Test("re-keying moves stored templates to the new key without the originals: T' = R2 R1^T T")
     func rekey() {
-        let face = Self.unitVector(seed: 7)
+        let face = TestVectors.unit(seed: 7)
         let stored = Self.transformA.apply(face)
         let moved = Self.transformB.reprotect(stored, from: Self.transformA)
         let direct = Self.transformB.apply(face)
@@ -72,7 +63,7 @@ struct TemplateProtectionTests {
     @Test("sealed templates hide the vector, open with the right key and context, and refuse anything else")
     func cipher() throws {
         let cipher = try TemplateCipher(dataKey: SymmetricKey(size: .bits256))
-        let vector = Self.unitVector(seed: 3)
+        let vector = TestVectors.unit(seed: 3)
         let sealed = try cipher.seal(vector, context: "tenant-a/subject-1/pack-v1")
         let plain = vector.withUnsafeBufferPointer { Data(buffer: $0) }
         #expect(sealed.count == plain.count + 28)

@@ -2,6 +2,7 @@ import FaceKit
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import Service
@@ -75,56 +76,53 @@ struct LimitTests {
         }
     }
 
+    /// `count` verify requests of one pair of photos sent at once on `harness`'s service, each
+    /// answer read by `read`.
+    static func concurrentVerifies<T: Sendable>(
+        _ count: Int, on harness: ServiceHarness, _ read: @escaping @Sendable (TestResponse) -> T
+    ) async throws -> [T] {
+        let body = try HTTPBody.json([
+            "first": try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg"),
+            "second": try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg"),
+        ])
+        let answers = Mutex<[T]>([])
+        try await harness.run { client in
+            try await withThrowingTaskGroup(of: T.self) { group in
+                for _ in 0..<count {
+                    group.addTask {
+                        try await client.execute(
+                            uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body,
+                            testCallback: read)
+                    }
+                }
+                for try await answer in group { answers.withLock { $0.append(answer) } }
+            }
+        }
+        return answers.withLock { $0 }
+    }
+
     @Test("requests past the bound wait in line, body unread, and are served in turn")
     func waitingLine() async throws {
-        let a = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
-        let b = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg")
         let harness = try await ServiceHarness.make {
             $0.maxInFlight = 1
             $0.maxWaiting = 10
             $0.queueTimeoutSeconds = 120
         }
-        let body = try HTTPBody.json(["first": a, "second": b])
-        try await harness.run { client in
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<6 {
-                    group.addTask {
-                        try await client.execute(
-                            uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body
-                        ) { $0.status }
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(statuses == Array(repeating: .ok, count: 6))
-        }
+        let statuses = try await Self.concurrentVerifies(6, on: harness) { $0.status }
+        #expect(statuses == Array(repeating: .ok, count: 6))
     }
 
     @Test("a request that waits longer than the queue timeout gets 503 overloaded")
     func waitingTimeout() async throws {
-        let a = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
-        let b = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0003.jpg")
         let harness = try await ServiceHarness.make {
             $0.maxInFlight = 1
             $0.maxWaiting = 50
             $0.queueTimeoutSeconds = 0.001
         }
-        let body = try HTTPBody.json(["first": a, "second": b])
-        try await harness.run { client in
-            let codes = try await withThrowingTaskGroup(of: String?.self) { group in
-                for _ in 0..<8 {
-                    group.addTask {
-                        try await client.execute(
-                            uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body
-                        ) { $0.status == .ok ? "ok" : HTTPBody.code($0) }
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(codes.contains("ok"))
-            #expect(codes.contains("overloaded"))
-            #expect(codes.allSatisfy { $0 == "ok" || $0 == "overloaded" })
-        }
+        let codes = try await Self.concurrentVerifies(8, on: harness) { $0.status == .ok ? "ok" : HTTPBody.code($0) }
+        #expect(codes.contains("ok"))
+        #expect(codes.contains("overloaded"))
+        #expect(codes.allSatisfy { $0 == "ok" || $0 == "overloaded" })
     }
 
     @Test("a body over the limit is payload_too_large before it is read, and the server keeps serving")

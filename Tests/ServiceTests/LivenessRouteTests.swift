@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import TestSupport
 import Testing
 import Workflows
 
@@ -11,15 +12,6 @@ import Workflows
 
 @Suite("HTTP API: liveness sessions", .enabled(if: ServiceFixtures.required, ServiceFixtures.skipReason))
 struct LivenessRouteTests {
-    static func clip(_ name: String) throws -> [UInt8] {
-        let url = ServiceFixtures.lfw.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("video/\(name)")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ServiceFixtureMissing(description: "\(url.path) is missing")
-        }
-        return [UInt8](data)
-    }
-
     static func createSession(_ client: any TestClientProtocol, key: String, body: String = "{}") async throws
         -> [String: Any]
     {
@@ -33,7 +25,7 @@ struct LivenessRouteTests {
 
     @Test("a session: random challenge, capture token, one upload with a decision, then used")
     func lifecycle() async throws {
-        let video = try Self.clip("d12.mp4")
+        let video = try Fixtures.video("d12.mp4")
         let document = try ServiceFixtures.bytes("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
         let harness = try await ServiceHarness.make()
         try await harness.run { client in
@@ -71,8 +63,10 @@ struct LivenessRouteTests {
             ) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let answer = try HTTPBody.object(response)
-                #expect(answer["live"] as? Bool != nil)
+                let live = try #require(answer["live"] as? Bool, "\(answer)")
                 let checks = try #require(answer["checks"] as? [[String: Any]])
+                // The decision is the checks' verdict: live exactly when every check passed.
+                #expect(live == checks.allSatisfy { $0["passed"] as? Bool == true }, "\(answer)")
                 #expect(
                     Set(checks.compactMap { $0["name"] as? String })
                         == ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"])
@@ -199,7 +193,7 @@ struct LivenessRouteTests {
         let harness = try await ServiceHarness.make()
         let clock = TestClock()
         let sessions = LivenessSessions(lifetime: 90, now: { clock.now() })
-        try await Self.run(harness, sessions: sessions) { client in
+        try await harness.run(livenessSessions: sessions) { client in
             let session = try await Self.createSession(client, key: harness.keyA)
             let id = try #require(session["id"] as? String)
             clock.advance(89)
@@ -232,11 +226,11 @@ struct LivenessRouteTests {
 
     @Test("a fixed challenge the clip performs is live; the same actions in another order are challenge_not_met")
     func injectedChallenge() async throws {
-        let video = try Self.clip("d12.mp4")
+        let video = try Fixtures.video("d12.mp4")
         let harness = try await ServiceHarness.make()
         let queue = Mutex([Self.performed, Self.reversed])
         let sessions = LivenessSessions(lifetime: 90, challenges: { _, _ in queue.withLock { $0.removeFirst() } })
-        try await Self.run(harness, sessions: sessions) { client in
+        try await harness.run(livenessSessions: sessions) { client in
             for (expected, live) in [(Self.performed, true), (Self.reversed, false)] {
                 let session = try await Self.createSession(client, key: harness.keyA)
                 let id = try #require(session["id"] as? String)
@@ -260,24 +254,6 @@ struct LivenessRouteTests {
         }
     }
 
-    /// The liveness routes as `buildRouter` mounts them, over sessions whose clock and challenges
-    /// the test sets.
-    static func run(
-        _ harness: ServiceHarness, sessions: LivenessSessions,
-        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
-    ) async throws {
-        defer { try? FileManager.default.removeItem(at: harness.directory) }
-        let dependencies = ServiceDependencies(
-            analyzer: try ServiceFixtures.analyzer.get(), gallery: harness.gallery,
-            configuration: harness.configuration, metrics: ServiceMetrics())
-        let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
-        let keyed = router.group("v1").add(middleware: BearerAuthMiddleware(gallery: harness.gallery))
-        let open = router.group("v1")
-        LivenessController(dependencies: dependencies, sessions: sessions)
-            .addRoutes(to: keyed, sessionGroup: open, uploadGroup: open)
-        try await Application(router: router).test(.router, test)
-    }
 }
 
 /// A clock the test moves by hand.

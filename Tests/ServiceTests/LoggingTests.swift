@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Gallery
@@ -76,7 +77,7 @@ struct LoggingTests {
     func unexpectedErrorIsLoggedOnceWithoutSecrets() async throws {
         let harness = try await ServiceHarness.make()
         defer { try? FileManager.default.removeItem(at: harness.directory) }
-        let analyzer = try ServiceFixtures.analyzer.get()
+        let analyzer = try Fixtures.analyzer()
         let log = CapturedLog()
         let app = buildApplication(
             configuration: harness.configuration, analyzer: analyzer, gallery: harness.gallery,
@@ -189,7 +190,7 @@ struct LoggingTests {
         defer { try? FileManager.default.removeItem(at: harness.directory) }
         let log = CapturedLog()
         let app = buildApplication(
-            configuration: harness.configuration, analyzer: try ServiceFixtures.analyzer.get(),
+            configuration: harness.configuration, analyzer: try Fixtures.analyzer(),
             gallery: harness.gallery, logger: log.logger())
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "trace-42.a:b_c"]) {

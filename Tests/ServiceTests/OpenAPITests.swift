@@ -2,6 +2,7 @@ import FaceKit
 import Foundation
 import Gallery
 import Hummingbird
+import TestSupport
 import Testing
 
 @testable import Service
@@ -29,7 +30,7 @@ struct OpenAPITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let gallery = try await Gallery.open(directory: directory, environment: [:])
         let router = buildRouter(
-            configuration: ServiceConfiguration(), analyzer: try ServiceFixtures.analyzer.get(), gallery: gallery)
+            configuration: ServiceConfiguration(), analyzer: try Fixtures.analyzer(), gallery: gallery)
         let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
         let documented = try Self.documentedOperations()
         #expect(routes.count >= 16)

@@ -3,31 +3,20 @@ import Foundation
 import Gallery
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import TestSupport
 import Testing
 
 @testable import Service
 
-/// The models and photos these tests need: required in CI, skipped with a reason elsewhere.
+/// The models and photos these tests need, from `TestSupport.Fixtures` (one home for the paths and
+/// the CI policy: required in CI, skipped with a reason elsewhere).
 enum ServiceFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let models = root.appendingPathComponent("models")
-    static let lfw = root.deletingLastPathComponent().appendingPathComponent("shared/data/lfw/images")
-    static let available =
-        FileManager.default.fileExists(atPath: models.appendingPathComponent("pack.json").path)
-        && FileManager.default.fileExists(atPath: lfw.path)
-    static let required =
-        available || ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false
+    static let required = Fixtures.needsModelsAndData
     static let skipReason: Comment = "models or ../shared/data missing (developer machine): skipped"
 
-    static let analyzer = Result { try FaceAnalyzer(pack: ModelPack.load(from: models)) }
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: lfw.appendingPathComponent(relative).path) else {
-            throw ServiceFixtureMissing(description: "\(relative) is missing under \(lfw.path)")
-        }
-        return [UInt8](data)
-    }
+    /// An LFW photo by its path under lfw/images.
+    static func bytes(_ relative: String) throws -> [UInt8] { try Fixtures.lfw(relative) }
 
     static func photo(_ relative: String) throws -> String { Data(try bytes(relative)).base64EncodedString() }
 
@@ -37,10 +26,6 @@ enum ServiceFixtures {
         let image = try Image.decode(try bytes(relative))
         return try image.resized(width: image.width * 8 / 5, height: image.height * 8 / 5).encoded(as: .png)
     }
-}
-
-struct ServiceFixtureMissing: Error, CustomStringConvertible {
-    let description: String
 }
 
 /// A service on a fresh gallery in a temporary directory, with an API key for each of two tenants.
@@ -68,10 +53,16 @@ struct ServiceHarness {
             keyB: try await gallery.createAPIKey(tenant: "globex", label: "b").secret)
     }
 
-    func run(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `test` against the application `likeness serve` runs; `livenessSessions` replaces its
+    /// session store (a test clock, fixed challenges).
+    func run(
+        livenessSessions: LivenessSessions? = nil,
+        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let app = buildApplication(
-            configuration: configuration, analyzer: try ServiceFixtures.analyzer.get(), gallery: gallery)
+            configuration: configuration, analyzer: try Fixtures.analyzer(), gallery: gallery,
+            logger: Logger(label: "likeness.http"), livenessSessions: livenessSessions)
         try await app.test(.router, test)
     }
 }

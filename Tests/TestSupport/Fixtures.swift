@@ -44,6 +44,12 @@ public enum Fixtures {
         return try bytes(lfwImages.appendingPathComponent(relative))
     }
 
+    /// A recording under ../shared/data/video (d12.mp4, …).
+    public static func video(_ name: String) throws -> [UInt8] {
+        try requireSharedData()
+        return try bytes(sharedData.appendingPathComponent("video/\(name)"))
+    }
+
     public static func passport() throws -> [UInt8] {
         try requireSharedData()
         return try bytes(sharedData.appendingPathComponent("documents/specimen-passport-td3.jpg"))

@@ -1,18 +1,13 @@
 import Foundation
-import Testing
-
 import TestSupport
+import Testing
 import VectorIndex
+
 @testable import LikenessBench
 
 @Suite("Search indexes")
 struct IndexTests {
     static let dimension = 512
-
-    /// `count` random unit vectors, row-major, from a seed.
-    static func vectors(_ count: Int, seed: UInt64) -> [Float] {
-        (0..<count).flatMap { TestVectors.unit(seed: seed &+ UInt64($0)) }
-    }
 
     /// Each query is gallery row `i` plus noise, so its true nearest neighbour is row `i`.
     static func queries(from gallery: [Float], rows: [Int], seed: UInt64) -> [Float] {
@@ -24,7 +19,7 @@ struct IndexTests {
 
     @Test("exact search returns the true top-k, best first, and follows additions and removals")
     func exact() {
-        let gallery = Self.vectors(500, seed: 1)
+        let gallery = TestVectors.rows(500, seed: 1)
         var index = ExactIndex(dimension: Self.dimension)
         for row in 0..<500 { index.add(id: Int64(row) + 1000, vector: Array(gallery[(row * 512)..<((row + 1) * 512)])) }
         #expect(index.count == 500)
@@ -47,7 +42,7 @@ struct IndexTests {
     @Test("IVF-SQ8 finds the true nearest neighbour, keeps about 520 bytes per template, and removes by id")
     func approximate() throws {
         let n = 20_000
-        let gallery = Self.vectors(n, seed: 100)
+        let gallery = TestVectors.rows(n, seed: 100)
         let index = try ApproximateIndex(dimension: Self.dimension, lists: 256)
         try index.train(gallery)
         #expect(index.isTrained)
@@ -68,6 +63,6 @@ struct IndexTests {
     @Test("an untrained index refuses additions with a clear error")
     func untrained() throws {
         let index = try ApproximateIndex(dimension: Self.dimension, lists: 16)
-        #expect(throws: IndexError.self) { try index.add(Self.vectors(2, seed: 5), ids: [1, 2]) }
+        #expect(throws: IndexError.self) { try index.add(TestVectors.rows(2, seed: 5), ids: [1, 2]) }
     }
 }

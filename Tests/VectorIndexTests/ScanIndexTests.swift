@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import VectorIndex
 
 @Suite("Scan index", .serialized)
@@ -18,7 +18,7 @@ struct ScanIndexTests {
     @Test("finds each query's mate at rank 1 in a gallery of 20,000, with scores close to exact")
     func recall() throws {
         let count = 20_000
-        let gallery = IndexTests.vectors(count, seed: 1)
+        let gallery = TestVectors.rows(count, seed: 1)
         let index = try trained(gallery, count: count)
         #expect(index.count == count)
         let rows = Array(stride(from: 7, to: count, by: 97))
@@ -43,7 +43,7 @@ struct ScanIndexTests {
     @Test("the AVX2 kernel and the portable kernel return the same results")
     func kernelsAgree() throws {
         let count = 3_000
-        let gallery = IndexTests.vectors(count, seed: 5)
+        let gallery = TestVectors.rows(count, seed: 5)
         let index = try trained(gallery, count: count)
         let queries = IndexTests.queries(from: gallery, rows: Array(0..<20), seed: 7)
         func run() throws -> [[SearchHit]] {
@@ -66,7 +66,7 @@ struct ScanIndexTests {
     func threadsAgree() throws {
         // 141,000 templates (two threads start above about 131,000): 3,000 random vectors and
         // their cyclic coordinate shifts, which are as unrelated to each other as new draws.
-        let base = IndexTests.vectors(3_000, seed: 21)
+        let base = TestVectors.rows(3_000, seed: 21)
         var gallery: [Float] = []
         gallery.reserveCapacity(141_000 * Self.dimension)
         for shift in 0..<47 {
@@ -92,7 +92,7 @@ struct ScanIndexTests {
     @Test("removal takes templates out (first, middle, last), and ids can return")
     func removal() throws {
         let count = 1_000
-        let gallery = IndexTests.vectors(count, seed: 11)
+        let gallery = TestVectors.rows(count, seed: 11)
         let index = try trained(gallery, count: count)
         func query(_ row: Int) -> [Float] { Array(gallery[(row * Self.dimension)..<((row + 1) * Self.dimension)]) }
         #expect(try index.search(query(999), k: 1).first?.id == 9_990)
@@ -112,8 +112,8 @@ struct ScanIndexTests {
         #expect(throws: IndexError.self) { try ScanIndex(dimension: 512, subquantizers: 7) }
         let index = try ScanIndex(dimension: 512)
         #expect(!index.isTrained)
-        #expect(throws: IndexError.self) { try index.add(IndexTests.vectors(1, seed: 1), ids: [1]) }
-        #expect(throws: IndexError.self) { try index.train(IndexTests.vectors(100, seed: 1)) }
-        #expect(throws: IndexError.self) { try index.search(IndexTests.vectors(1, seed: 1), k: 1) }
+        #expect(throws: IndexError.self) { try index.add(TestVectors.rows(1, seed: 1), ids: [1]) }
+        #expect(throws: IndexError.self) { try index.train(TestVectors.rows(100, seed: 1)) }
+        #expect(throws: IndexError.self) { try index.search(TestVectors.rows(1, seed: 1), k: 1) }
     }
 }

@@ -113,7 +113,6 @@ lkv_status lkv_video_next(lkv_video *video, lkv_image **out, double *timestamp_m
 
 /// Sets the number of threads OpenCV uses inside one call (process-wide).
 void lkv_set_num_threads(int threads);
-int lkv_get_num_threads(void);
 
 lkv_status lkv_net_load_onnx(const char *path, lkv_net **out, char *error, size_t error_capacity);
 void lkv_net_free(lkv_net *net);
@@ -122,8 +121,6 @@ lkv_status lkv_net_forward(lkv_net *net, const float *input, int n, int c, int h
                            const char *const *output_names, int output_count,
                            lkv_outputs **out, char *error, size_t error_capacity);
 void lkv_outputs_free(lkv_outputs *outputs);
-/// Number of dimensions of output `index`; its sizes are written to `dims` (up to `capacity`).
-int lkv_outputs_shape(const lkv_outputs *outputs, int index, int *dims, int capacity);
 /// Element count and data of output `index` (float32, contiguous).
 size_t lkv_outputs_count(const lkv_outputs *outputs, int index);
 const float *lkv_outputs_data(const lkv_outputs *outputs, int index);

@@ -1,19 +1,6 @@
 internal import CLikenessVision
 
 extension Image {
-    /// Applies an EXIF orientation value (1...8).
-    public func oriented(exif orientation: Int) throws -> Image {
-        guard (1...8).contains(orientation) else {
-            throw FaceKitError(.invalidArgument, "EXIF orientation must be 1...8, not \(orientation)")
-        }
-        return try Image.make("orient") { lkv_image_orient(handle, Int32(orientation), &$0) }
-    }
-
-    /// Rotates counter-clockwise by `degrees`, enlarging the canvas to keep every pixel.
-    public func rotated(degrees: Double) throws -> Image {
-        try Image.make("rotate") { lkv_image_rotate(handle, degrees, &$0) }
-    }
-
     /// Resizes to the given size.
     public func resized(width: Int, height: Int) throws -> Image {
         guard width > 0, height > 0 else { throw FaceKitError(.invalidArgument, "size must be positive") }
@@ -29,11 +16,31 @@ extension Image {
             }
         }
     }
+
+    /// The part of the image inside the rectangle (clipped to the image).
+    public func cropped(x: Int, y: Int, width: Int, height: Int) throws -> Image {
+        try Image.make("crop") { lkv_image_crop(handle, Int32(x), Int32(y), Int32(width), Int32(height), &$0) }
+    }
 }
 
+// Internal: decoding applies the EXIF orientation itself, and the rest exist for the tests
+// (`@testable import FaceKit`), which build rotated, tilted, blurred and darkened inputs.
 extension Image {
+    /// Applies an EXIF orientation value (1...8).
+    func oriented(exif orientation: Int) throws -> Image {
+        guard (1...8).contains(orientation) else {
+            throw FaceKitError(.invalidArgument, "EXIF orientation must be 1...8, not \(orientation)")
+        }
+        return try Image.make("orient") { lkv_image_orient(handle, Int32(orientation), &$0) }
+    }
+
+    /// Rotates counter-clockwise by `degrees`, enlarging the canvas to keep every pixel.
+    func rotated(degrees: Double) throws -> Image {
+        try Image.make("rotate") { lkv_image_rotate(handle, degrees, &$0) }
+    }
+
     /// Applies a 3×3 perspective matrix (row-major) into an image of the given size.
-    public func warpedPerspective(by matrix: [Double], width: Int, height: Int) throws -> Image {
+    func warpedPerspective(by matrix: [Double], width: Int, height: Int) throws -> Image {
         guard matrix.count == 9, width > 0, height > 0 else {
             throw FaceKitError(.invalidArgument, "a perspective warp needs 9 coefficients and a positive size")
         }
@@ -45,18 +52,13 @@ extension Image {
     }
 
     /// A Gaussian blur with the given sigma in pixels.
-    public func blurred(sigma: Double) throws -> Image {
+    func blurred(sigma: Double) throws -> Image {
         guard sigma > 0 else { throw FaceKitError(.invalidArgument, "sigma must be positive") }
         return try Image.make("blur") { lkv_image_blur(handle, sigma, &$0) }
     }
 
     /// Each pixel times `gain` plus `bias`, saturated to 0...255.
-    public func adjusted(gain: Double, bias: Double = 0) throws -> Image {
+    func adjusted(gain: Double, bias: Double = 0) throws -> Image {
         try Image.make("adjust") { lkv_image_adjust(handle, gain, bias, &$0) }
-    }
-
-    /// The part of the image inside the rectangle (clipped to the image).
-    public func cropped(x: Int, y: Int, width: Int, height: Int) throws -> Image {
-        try Image.make("crop") { lkv_image_crop(handle, Int32(x), Int32(y), Int32(width), Int32(height), &$0) }
     }
 }

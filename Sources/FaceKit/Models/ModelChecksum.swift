@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Tokens
 
 /// SHA-256 verification of model files, so a corrupted or swapped file never loads silently.
 enum ModelChecksum {
@@ -12,7 +13,7 @@ enum ModelChecksum {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 
     static func verify(_ url: URL, sha256 expected: String) throws {

@@ -10,14 +10,17 @@ import Logging
 public final class SQLiteStore: GalleryStore {
     let pool: DatabasePool
     public let path: String
-    /// Serialises this store's transactions: each spans several awaits on the one writer
-    /// connection (other processes wait on SQLite's own lock, taken by BEGIN IMMEDIATE).
-    let writerLock = WriterLock()
+    /// Serialises the transactions of every store on this file in this process: each spans
+    /// several awaits on one writer connection, and SQLite's busy handler is not fair among
+    /// waiters, so writers of one process queue here in arrival order (other processes wait on
+    /// SQLite's own lock, taken by BEGIN IMMEDIATE).
+    let writerLock: WriterLock
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
     /// - Throws: `store_error` when the file cannot be opened or was written by a newer version.
     public init(path: String, logger: Logger = Logger(label: "likeness.gallery")) throws {
+        writerLock = WriterLock.shared(for: path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")

@@ -132,7 +132,7 @@ struct SubjectController {
         let plan = EnrollmentPlan(
             tenant: key.tenantName, subject: subject, purpose: try fields.string("purpose") ?? Gallery.defaultPurpose,
             policy: policy, duplicateFMR: dependencies.configuration.defaultSearchFMR)
-        // Refused before any inference when the subject could not be enrolled anyway.
+        // Refused before the images are even decoded when the subject could not be enrolled anyway.
         try await gallery.checkConsent(tenant: key.tenantName, subject: subject, purpose: plan.purpose)
         var named: [NamedImage] = []
         for (position, bytes) in images.enumerated() {

@@ -66,20 +66,19 @@ public struct NamedImage: Sendable {
 }
 
 extension GalleryWorkflows {
-    /// Enrols the images' faces under the plan: consent first (recorded if the plan carries one,
-    /// checked before any inference), each image's quality, then the duplicate search. A face
+    /// Enrols the images' faces under the plan: each image's quality, the consent (recorded if the
+    /// plan carries one, else checked before any inference), then the duplicate search. A face
     /// matching another subject is never merged silently: `possible_duplicate` comes back as the
     /// document's status, for the caller to answer with.
     public func enroll(_ images: [NamedImage], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
         guard !images.isEmpty, images.count <= 100 else {
             throw WorkflowError(.validationFailed, "enrol 1 to 100 images at a time")
         }
-        if let consent = plan.consent {
-            _ = try await gallery.grantConsent(
-                tenant: plan.tenant, subject: plan.subject, purpose: consent.purpose,
-                textVersion: consent.textVersion, text: consent.text, evidence: consent.evidence)
+        // Without a consent to record, a subject that could not be enrolled anyway is refused
+        // before any inference.
+        if plan.consent == nil {
+            try await gallery.checkConsent(tenant: plan.tenant, subject: plan.subject, purpose: plan.purpose)
         }
-        try await gallery.checkConsent(tenant: plan.tenant, subject: plan.subject, purpose: plan.purpose)
         // Analysed together: the analyzer's worker pool bounds the inference running at once.
         let samples = try await withThrowingTaskGroup(of: (Int, EnrollmentSample).self) { group in
             for (position, named) in images.enumerated() {
@@ -90,6 +89,12 @@ extension GalleryWorkflows {
             var ordered = [EnrollmentSample?](repeating: nil, count: images.count)
             for try await (position, sample) in group { ordered[position] = sample }
             return ordered.compactMap { $0 }
+        }
+        // Recorded only once every image has passed, so a refused photo leaves no consent behind.
+        if let consent = plan.consent {
+            _ = try await gallery.grantConsent(
+                tenant: plan.tenant, subject: plan.subject, purpose: consent.purpose,
+                textVersion: consent.textVersion, text: consent.text, evidence: consent.evidence)
         }
         return try await enroll(samples: samples, plan: plan)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tokens
 import Workflows
 import Gallery
 
@@ -112,6 +113,6 @@ struct AuditCommand: AsyncParsableCommand {
             if output != nil { try handle.close() }
         }
 
-        func hex(_ data: Data) -> String { data.map { String(format: "%02x", $0) }.joined() }
+        func hex(_ data: Data) -> String { Hex.string(data) }
     }
 }
