@@ -90,17 +90,18 @@ extension GalleryWorkflows {
             for try await (position, sample) in group { ordered[position] = sample }
             return ordered.compactMap { $0 }
         }
-        // Recorded only once every image has passed, so a refused photo leaves no consent behind.
+        return try await enroll(samples: samples, plan: plan)
+    }
+
+    /// Enrols faces already turned into samples (`sample(_:profile:settings:)`), recording the
+    /// plan's consent first: only once every image has passed, so a refused photo leaves no
+    /// consent behind.
+    public func enroll(samples: [EnrollmentSample], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
         if let consent = plan.consent {
             _ = try await gallery.grantConsent(
                 tenant: plan.tenant, subject: plan.subject, purpose: consent.purpose,
                 textVersion: consent.textVersion, text: consent.text, evidence: consent.evidence)
         }
-        return try await enroll(samples: samples, plan: plan)
-    }
-
-    /// Enrols faces already turned into samples (`sample(_:profile:settings:)`).
-    public func enroll(samples: [EnrollmentSample], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
         let point = try OperatingPoint(pack: pack, fmr: plan.duplicateFMR, defaultFMR: plan.duplicateFMR)
         let result = try await gallery.enroll(
             EnrollmentRequest(
