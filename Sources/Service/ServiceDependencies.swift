@@ -30,20 +30,9 @@ struct ServiceDependencies: Sendable {
         try await faces.decode(bytes, field: field, limits: imageLimits)
     }
 
-    /// Detects, picks the one face and embeds it, with quality judged by `profile`.
-    func analyze(_ image: Image, field: String, profile: QualityProfile?) async throws -> FaceAnalysis {
-        try await faces.analyze(image, field: field, settings: AnalysisSettings(), profile: profile)
-    }
-
     /// The operating point for a requested false-match rate (or the default one).
     func operatingPoint(fmr: Double?, default fallback: Double) throws -> OperatingPoint {
         try OperatingPoint(pack: analyzer.pack, fmr: fmr, defaultFMR: fallback)
-    }
-
-    /// The threshold for a requested false-match rate (or the default one).
-    func decision(fmr: Double?, default fallback: Double) throws -> (threshold: Double, fmr: Double?) {
-        let point = try operatingPoint(fmr: fmr, default: fallback)
-        return (point.threshold, point.fmr)
     }
 
     /// Refuses a false-match rate the model pack has no calibrated threshold for

@@ -40,7 +40,7 @@ struct ClusterWorkflowTests {
         let rows: [[Float]] = [
             strangers[0], c[0], b[0], a[0], c[1], strangers[1], a[1], b[1], a[2], strangers[2],
         ]
-        let (groups, unsorted, graph) = try ClusterWorkflow().group(
+        let (groups, unsorted, _, graph) = try ClusterWorkflow().group(
             vectors: rows.flatMap { $0 }, dimension: 512, threads: 1)
         #expect(groups == [[3, 6, 8], [1, 4], [2, 7]])
         #expect(unsorted == [0, 5, 9])

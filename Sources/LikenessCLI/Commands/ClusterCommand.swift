@@ -5,7 +5,6 @@ import FaceKit
 import Foundation
 import Tokens
 import Workflows
-import Workflows
 
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -239,8 +238,7 @@ struct ClusterCommand: AsyncParsableCommand {
             throw CLIError(
                 code: "cache_corrupt", message: "\(cacheURL.path) holds templates of another size; delete it")
         }
-        let (clusters, unsortedRows, graph) = try workflow.group(vectors: vectors, dimension: dimension)
-        let labels = GraphClustering(threshold: Float(threshold)).labels(graph: graph)
+        let (clusters, unsortedRows, labels, graph) = try workflow.group(vectors: vectors, dimension: dimension)
         summary.clusteringSeconds = (ContinuousClock.now - clusterStart).seconds
         var nextID = max(store.nextGroup, (store.groups.values.max() ?? 0) + 1)
         let ids = StableGroups.assign(

@@ -38,7 +38,7 @@ extension ClusterWorkflow {
                 skipped.append(ClusterDocument.Skipped(image: position, code: ProblemCode(error.code)))
             }
         }
-        let (groups, unsorted, _) = try group(
+        let (groups, unsorted, _, _) = try group(
             vectors: vectors, dimension: faces.analyzer.pack.embedder.dimension, threads: 1)
         return ClusterDocument(
             threshold: threshold,

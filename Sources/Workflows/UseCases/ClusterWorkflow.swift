@@ -27,9 +27,10 @@ public struct ClusterWorkflow: Sendable {
         return nil
     }
 
-    /// The groups (two faces or more, as face rows) and the unsorted faces, in document order.
+    /// The groups (two faces or more, as face rows) and the unsorted faces, in document order, with
+    /// each row's label and the neighbour graph (for scoring other thresholds on it).
     public func group(vectors: [Float], dimension: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
-        throws -> (groups: [[Int]], unsorted: [Int], graph: [[SearchHit]])
+        throws -> (groups: [[Int]], unsorted: [Int], labels: [Int], graph: [[SearchHit]])
     {
         let graph = try NeighbourGraph.build(vectors: vectors, dimension: dimension, k: neighbours, threads: threads)
         let labels = GraphClustering(threshold: Float(threshold)).labels(graph: graph)
@@ -37,6 +38,6 @@ public struct ClusterWorkflow: Sendable {
         for (row, label) in labels.enumerated() { members[label, default: []].append(row) }
         let groups = members.values.filter { $0.count >= 2 }.sorted { ($0.count, $1[0]) > ($1.count, $0[0]) }
         let unsorted = members.values.filter { $0.count == 1 }.map { $0[0] }.sorted()
-        return (groups, unsorted, graph)
+        return (groups, unsorted, labels, graph)
     }
 }
