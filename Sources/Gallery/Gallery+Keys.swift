@@ -71,9 +71,9 @@ extension Gallery {
         let draft = AuditDraft(
             tenant: name, actor: actorName, action: "keys.rotate_tenant",
             details: ["templates": .int(resealed.count), "key_version": .int(tenant.keyVersion)])
-        try await store.transaction { [signer, resealed, tenantID = tenant.id] transaction in
+        try await store.transaction { [signer, resealed, tenantID = tenant.id, tenantKeyVersion = tenant.keyVersion] transaction in
             try await transaction.updateTenantKey(tenantID, wrappedKey: wrapped, newVersion: true)
-            try await transaction.updateTemplates(sealed: resealed)
+            try await transaction.updateTemplates(sealed: resealed, keyVersion: tenantKeyVersion)
             _ = try await transaction.appendAudit(draft, signer: signer)
         }
         tenantKeys[name] = new

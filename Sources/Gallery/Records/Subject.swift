@@ -11,10 +11,15 @@ public struct Subject: Sendable, Equatable, Codable {
     public var createdAt: Date
     /// Set when the subject was erased; its templates are gone from then on.
     public var erasedAt: Date?
+    /// When the last copy of an erased subject's template bytes was physically gone from the
+    /// store's files (nil while that is pending, and for subjects never erased).
+    public var purgedAt: Date?
 
     public init(
-        id: Int64, tenantID: Int64, externalID: String, metadata: String?, createdAt: Date, erasedAt: Date?
+        id: Int64, tenantID: Int64, externalID: String, metadata: String?, createdAt: Date, erasedAt: Date?,
+        purgedAt: Date? = nil
     ) {
+        self.purgedAt = purgedAt
         self.id = id
         self.tenantID = tenantID
         self.externalID = externalID

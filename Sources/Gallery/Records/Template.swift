@@ -11,9 +11,16 @@ public struct Template: Sendable, Equatable {
     /// The enrolment image's unified quality score, when it was assessed.
     public var quality: Double?
     public var createdAt: Date
+    /// The tenant key version the template was sealed under, which is part of its
+    /// authenticated context; nil for templates sealed before versions were recorded.
+    public var keyVersion: Int?
 
-    public init(id: Int64, subjectID: Int64, pack: String, sealed: Data, quality: Double?, createdAt: Date) {
+    public init(
+        id: Int64, subjectID: Int64, pack: String, sealed: Data, quality: Double?, createdAt: Date,
+        keyVersion: Int? = nil
+    ) {
         self.id = id
+        self.keyVersion = keyVersion
         self.subjectID = subjectID
         self.pack = pack
         self.sealed = sealed
@@ -27,8 +34,11 @@ public struct NewTemplate: Sendable {
     public var pack: String
     public var sealed: Data
     public var quality: Double?
+    /// The tenant key version it is sealed under.
+    public var keyVersion: Int?
 
-    public init(pack: String, sealed: Data, quality: Double?) {
+    public init(pack: String, sealed: Data, quality: Double?, keyVersion: Int? = nil) {
+        self.keyVersion = keyVersion
         self.pack = pack
         self.sealed = sealed
         self.quality = quality

@@ -19,7 +19,15 @@ public protocol GalleryStore: Sendable {
     func transaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
 
     /// Makes deleted data unrecoverable from the files (checkpoint the log, rebuild the file).
+    /// An operator's command: it rewrites whole tables, so it is never run on a request path.
     func compact() async throws
+
+    /// Makes the bytes of erased subjects' templates unreadable from the store's files without
+    /// stopping other writers for long (SQLite: secure_delete has zeroed the pages, and a WAL
+    /// checkpoint removes the log's copies; PostgreSQL: a plain VACUUM of the template table),
+    /// then records `purged_at` on the subjects erased before the purge began.
+    /// Returns whether every erased subject is purged now.
+    func purgeErased() async throws -> Bool
 
     /// Releases the store's connections; the store cannot be used afterwards.
     func close() async
@@ -53,6 +61,19 @@ public protocol GalleryStore: Sendable {
     func apiKey(secretHash: Data) async throws -> APIKey?
     /// Every key, or one tenant's, in creation order.
     func apiKeys(tenantID: Int64?) async throws -> [APIKey]
+
+    // Change log
+    /// The sequence of the last committed change (0 before the first).
+    func changeHead() async throws -> Int64
+    /// Committed changes after `afterSequence`, in order, at most `limit`.
+    func changes(after afterSequence: Int64, limit: Int) async throws -> [Change]
+    /// The sequence of the oldest change still kept (nil on an empty log).
+    func changeTail() async throws -> Int64?
+    /// Templates by id (those that still exist), in id order.
+    func templates(ids: [Int64]) async throws -> [Template]
+    /// Wakes on each committed change (with its sequence, or 0 when unknown): nil when the store
+    /// has no push notifications and followers check the head before each read instead.
+    func changeNotifications() -> AsyncStream<Int64>?
 
     // Audit
     /// Events in sequence order after `afterSequence`, optionally one tenant's only.

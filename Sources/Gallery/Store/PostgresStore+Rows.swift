@@ -13,14 +13,28 @@ extension PostgresStore {
         Subject(
             id: try row.value("id"), tenantID: try row.value("tenant_id"), externalID: try row.value("external_id"),
             metadata: try row.value("metadata"), createdAt: date(try row.value("created_at")),
-            erasedAt: try row.value("erased_at", as: Int64?.self).map(date))
+            erasedAt: try row.value("erased_at", as: Int64?.self).map(date),
+            purgedAt: try row.value("purged_at", as: Int64?.self).map(date))
     }
 
     static func template(_ row: PostgresRandomAccessRow) throws -> Template {
         Template(
             id: try row.value("id"), subjectID: try row.value("subject_id"), pack: try row.value("pack"),
             sealed: try row.value("sealed"), quality: try row.value("quality"),
-            createdAt: date(try row.value("created_at")))
+            createdAt: date(try row.value("created_at")), keyVersion: try row.value("key_version", as: Int?.self))
+    }
+
+    static func change(_ row: PostgresRandomAccessRow) throws -> Change {
+        let name = try row.value("kind", as: String.self)
+        guard let kind = Change.Kind(rawValue: name) else {
+            throw GalleryError(.storeFailure, "change \(try row.value("sequence", as: Int64.self)) has an unknown kind \(name)")
+        }
+        return Change(
+            sequence: try row.value("sequence"), time: date(try row.value("time_ms")),
+            tenantID: try row.value("tenant_id", as: Int64?.self), kind: kind,
+            subjectID: try row.value("subject_id", as: Int64?.self),
+            templateID: try row.value("template_id", as: Int64?.self),
+            keyVersion: try row.value("key_version", as: Int?.self))
     }
 
     static func consent(_ row: PostgresRandomAccessRow) throws -> Consent {

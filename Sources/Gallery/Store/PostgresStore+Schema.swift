@@ -90,6 +90,41 @@ extension PostgresStore {
                 "CREATE INDEX api_key_by_tenant ON api_key(tenant_id)",
             ]
         ),
+        (
+            "v3",
+            [
+                """
+                CREATE TABLE change_log (
+                    sequence BIGINT PRIMARY KEY,
+                    time_ms BIGINT NOT NULL,
+                    tenant_id BIGINT,
+                    kind TEXT NOT NULL,
+                    subject_id BIGINT,
+                    template_id BIGINT,
+                    key_version INTEGER
+                )
+                """,
+                "ALTER TABLE template ADD COLUMN key_version INTEGER",
+                "ALTER TABLE subject ADD COLUMN purged_at BIGINT",
+                "CREATE INDEX subject_awaiting_purge ON subject(erased_at) WHERE purged_at IS NULL",
+                """
+                CREATE TABLE liveness_session (
+                    id TEXT PRIMARY KEY,
+                    tenant TEXT NOT NULL,
+                    challenge TEXT NOT NULL,
+                    subject TEXT,
+                    capture_token_hash BYTEA NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    state TEXT NOT NULL,
+                    outcome TEXT,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX liveness_session_by_tenant ON liveness_session(tenant, state)",
+                "CREATE INDEX liveness_session_by_expiry ON liveness_session(expires_at)",
+            ]
+        ),
     ]
 
     /// The advisory lock key that serialises migrations ("LikeMigr").

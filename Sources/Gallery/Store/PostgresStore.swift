@@ -18,6 +18,8 @@ public final class PostgresStore: GalleryStore {
     public let location: PostgresLocation
     /// Where connection problems are reported.
     let logger: Logger
+    /// How to open a connection of the store's own, outside the pool (migrations, LISTEN).
+    let connectionConfiguration: PostgresConnection.Configuration
 
     /// Connects to the database at `url` and brings its schema up to date.
     ///
@@ -51,11 +53,10 @@ public final class PostgresStore: GalleryStore {
                 case .prefer: .prefer(try PostgresStore.tlsContext())
                 case .require: .require(try PostgresStore.tlsContext())
                 }
-            try await PostgresStore.migrate(
-                PostgresConnection.Configuration(
-                    host: location.host, port: location.port, username: location.username,
-                    password: location.password, database: location.database, tls: connectionTLS),
-                location: location)
+            connectionConfiguration = PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.username,
+                password: location.password, database: location.database, tls: connectionTLS)
+            try await PostgresStore.migrate(connectionConfiguration, location: location)
         } catch let error as GalleryError {
             logger.error(
                 "cannot open the PostgreSQL store",

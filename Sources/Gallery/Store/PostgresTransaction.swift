@@ -86,13 +86,14 @@ struct PostgresTransaction: StoreTransaction {
             try await first(
                 "storing a template",
                 """
-                INSERT INTO template (subject_id, pack, sealed, quality, created_at)
-                VALUES (\(subjectID), \(template.pack), \(template.sealed), \(template.quality), \(time.storeMilliseconds))
+                INSERT INTO template (subject_id, pack, sealed, quality, created_at, key_version)
+                VALUES (\(subjectID), \(template.pack), \(template.sealed), \(template.quality), \(time.storeMilliseconds),
+                        \(template.keyVersion))
                 RETURNING *
                 """))
     }
 
-    func updateTemplates(sealed: [Int64: Data]) async throws {
+    func updateTemplates(sealed: [Int64: Data], keyVersion: Int) async throws {
         guard !sealed.isEmpty else { return }
         // One statement for all templates rather than a round trip each.
         let ids = Array(sealed.keys)
@@ -100,7 +101,7 @@ struct PostgresTransaction: StoreTransaction {
         try await run(
             "replacing templates",
             """
-            UPDATE template SET sealed = new.sealed
+            UPDATE template SET sealed = new.sealed, key_version = \(keyVersion)
             FROM unnest(\(ids)::bigint[], \(bytes)::bytea[]) AS new(id, sealed)
             WHERE template.id = new.id
             """)

@@ -13,13 +13,25 @@ extension SQLiteStore {
         Subject(
             id: row["id"], tenantID: row["tenant_id"], externalID: row["external_id"], metadata: row["metadata"],
             createdAt: Date(storeMilliseconds: row["created_at"]),
-            erasedAt: (row["erased_at"] as Int64?).map(Date.init(storeMilliseconds:)))
+            erasedAt: (row["erased_at"] as Int64?).map(Date.init(storeMilliseconds:)),
+            purgedAt: (row["purged_at"] as Int64?).map(Date.init(storeMilliseconds:)))
     }
 
     static func template(_ row: Row) -> Template {
         Template(
             id: row["id"], subjectID: row["subject_id"], pack: row["pack"], sealed: row["sealed"],
-            quality: row["quality"], createdAt: Date(storeMilliseconds: row["created_at"]))
+            quality: row["quality"], createdAt: Date(storeMilliseconds: row["created_at"]),
+            keyVersion: row["key_version"])
+    }
+
+    static func change(_ row: Row) throws -> Change {
+        let name: String = row["kind"]
+        guard let kind = Change.Kind(rawValue: name) else {
+            throw GalleryError(.storeFailure, "change \(row["sequence"] as Int64) has an unknown kind \(name)")
+        }
+        return Change(
+            sequence: row["sequence"], time: Date(storeMilliseconds: row["time_ms"]), tenantID: row["tenant_id"],
+            kind: kind, subjectID: row["subject_id"], templateID: row["template_id"], keyVersion: row["key_version"])
     }
 
     static func consent(_ row: Row) -> Consent {

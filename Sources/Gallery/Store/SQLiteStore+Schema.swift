@@ -75,6 +75,37 @@ extension SQLiteStore {
                     CREATE INDEX api_key_by_tenant ON api_key(tenant_id);
                     """)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE change_log (
+                        sequence INTEGER PRIMARY KEY,
+                        time_ms INTEGER NOT NULL,
+                        tenant_id INTEGER,
+                        kind TEXT NOT NULL,
+                        subject_id INTEGER,
+                        template_id INTEGER,
+                        key_version INTEGER
+                    );
+                    ALTER TABLE template ADD COLUMN key_version INTEGER;
+                    ALTER TABLE subject ADD COLUMN purged_at INTEGER;
+                    CREATE INDEX subject_awaiting_purge ON subject(erased_at) WHERE purged_at IS NULL;
+                    CREATE TABLE liveness_session (
+                        id TEXT PRIMARY KEY,
+                        tenant TEXT NOT NULL,
+                        challenge TEXT NOT NULL,
+                        subject TEXT,
+                        capture_token_hash BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        outcome TEXT,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX liveness_session_by_tenant ON liveness_session(tenant, state);
+                    CREATE INDEX liveness_session_by_expiry ON liveness_session(expires_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -66,18 +66,23 @@ struct SQLiteTransaction: StoreTransaction {
         try await store.access("storing a template") { db in
             let now = time.storeMilliseconds
             try db.execute(
-                sql: "INSERT INTO template (subject_id, pack, sealed, quality, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [subjectID, template.pack, template.sealed, template.quality, now])
+                sql: """
+                    INSERT INTO template (subject_id, pack, sealed, quality, created_at, key_version)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [subjectID, template.pack, template.sealed, template.quality, now, template.keyVersion])
             return Template(
                 id: db.lastInsertedRowID, subjectID: subjectID, pack: template.pack, sealed: template.sealed,
-                quality: template.quality, createdAt: Date(storeMilliseconds: now))
+                quality: template.quality, createdAt: Date(storeMilliseconds: now), keyVersion: template.keyVersion)
         }
     }
 
-    func updateTemplates(sealed: [Int64: Data]) async throws {
+    func updateTemplates(sealed: [Int64: Data], keyVersion: Int) async throws {
         try await store.access("replacing templates") { db in
             for (id, bytes) in sealed {
-                try db.execute(sql: "UPDATE template SET sealed = ? WHERE id = ?", arguments: [bytes, id])
+                try db.execute(
+                    sql: "UPDATE template SET sealed = ?, key_version = ? WHERE id = ?",
+                    arguments: [bytes, keyVersion, id])
             }
         }
     }

@@ -24,8 +24,8 @@ public protocol StoreTransaction: Sendable {
     func updateSubject(_ subjectID: Int64, erasedAt: Date?, metadata: String?) async throws
     /// Stores one template and returns it with its id.
     func insertTemplate(_ template: NewTemplate, subjectID: Int64, at time: Date) async throws -> Template
-    /// Replaces the sealed bytes of templates by id.
-    func updateTemplates(sealed: [Int64: Data]) async throws
+    /// Replaces the sealed bytes and key version of templates by id.
+    func updateTemplates(sealed: [Int64: Data], keyVersion: Int) async throws
     /// Deletes every template of a subject; returns their ids in order.
     func deleteTemplates(subjectID: Int64) async throws -> [Int64]
 
@@ -38,6 +38,23 @@ public protocol StoreTransaction: Sendable {
     func insertAPIKey(_ key: NewAPIKey, at time: Date) async throws -> APIKey
     /// Marks an active key revoked; false when no active key has that id.
     func revokeAPIKey(id: String, at time: Date) async throws -> Bool
+
+    // Reads that must see the transaction's own view (under its lock)
+    /// A wrapped system secret by name, as this transaction sees it.
+    func secret(named name: String) async throws -> Data?
+    /// A tenant's current key version; nil when there is no such tenant.
+    func tenantKeyVersion(_ tenantID: Int64) async throws -> Int?
+    /// Every tenant, in id order, as this transaction sees them.
+    func tenants() async throws -> [Tenant]
+    /// Every stored template of a tenant, in id order, as this transaction sees them.
+    func templates(tenantID: Int64) async throws -> [Template]
+
+    // Change log
+    /// Appends a change after the log's head and returns its sequence; a PostgreSQL store also
+    /// notifies its listeners when the transaction commits. Old changes beyond
+    /// `ChangeLogRetention.changes` are pruned.
+    @discardableResult
+    func appendChange(_ change: NewChange, at time: Date) async throws -> Int64
 
     // Audit
     /// The sequence number and hash of the last event, or nil on an empty trail.
