@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "GalleryTests",
             dependencies: [
-                "Gallery", "VectorIndex", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "Gallery", "VectorIndex", "TestSupport", "Tokens", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

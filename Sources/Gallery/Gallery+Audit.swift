@@ -25,10 +25,11 @@ extension Gallery {
     /// Whether a tenant's index holds exactly the templates its store holds for a pack.
     public func indexMatchesStore(tenant: String, pack: String) async throws -> (store: Int, index: Int, matches: Bool)
     {
+        try await synchronize()
         let keys = try await keys(for: tenant, create: true)
         let index = try await index(for: keys, pack: pack)
         let stored = Set(try await store.templates(tenantID: keys.tenant.id, pack: pack).map(\.id))
-        let indexed = Set(index.owners.keys)
+        let indexed = index.ids
         return (stored.count, indexed.count, stored == indexed)
     }
 

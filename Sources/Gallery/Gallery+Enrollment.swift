@@ -6,17 +6,35 @@ extension Gallery {
 
     /// Adds faces to a subject after checking consent and searching for the same face under
     /// other subjects; a duplicate is never merged silently.
+    ///
+    /// The duplicate search sees every enrolment committed before the call, through any
+    /// process. When another process rotated the tenant's key meanwhile, the transaction
+    /// refuses the stale key and the enrolment is sealed again under the new one.
     public func enroll(_ request: EnrollmentRequest) async throws -> EnrollmentResult {
         guard !request.samples.isEmpty, request.samples.count <= 100 else {
             throw GalleryError(.invalidArgument, "enrol 1 to 100 faces at a time")
         }
         try Gallery.validate(name: request.subject, what: "subject")
         for sample in request.samples { try checkDimension(sample.vector) }
-        let keys = try await keys(for: request.tenant, create: true)
+        let tenantID = try await keys(for: request.tenant, create: true).tenant.id
         // One enrolment per tenant at a time: otherwise two requests enrolling the same face
         // under two new ids could both pass the duplicate search before either is stored.
-        await lockEnrollment(tenantID: keys.tenant.id)
-        defer { unlockEnrollment(tenantID: keys.tenant.id) }
+        await lockEnrollment(tenantID: tenantID)
+        defer { unlockEnrollment(tenantID: tenantID) }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await synchronize()
+                return try await enrollOnce(request)
+            } catch let stale as StaleKeys where attempt < 4 {
+                forgetTenantKeys(stale.tenantID)
+            }
+        }
+    }
+
+    private func enrollOnce(_ request: EnrollmentRequest) async throws -> EnrollmentResult {
+        let keys = try await keys(for: request.tenant, create: true)
         let existing = try await store.subject(tenantID: keys.tenant.id, externalID: request.subject)
         if configuration.requireConsent {
             var consents: [Consent] = []
@@ -30,7 +48,7 @@ extension Gallery {
         }
         let index = try await index(for: keys, pack: request.pack)
         let protected = request.samples.map { keys.transform.apply($0.vector) }
-        let duplicates = try findDuplicates(
+        let duplicates = try Gallery.findDuplicates(
             of: protected, in: index, excluding: request.subject, threshold: request.duplicateThreshold)
         var details: [String: AuditValue] = [
             "pack": .string(request.pack), "faces": .int(request.samples.count),
@@ -46,18 +64,27 @@ extension Gallery {
                 status: .possibleDuplicate, subject: request.subject, templateIDs: [], duplicates: duplicates)
         }
         details["flagged"] = .bool(!duplicates.isEmpty)
-        let (subject, stored) = try await store.transaction { [signer, details, actor = actorName] transaction in
-            // The subject is created (or revived) with its templates and their event, or not at all.
+        let stored = try await store.transaction { [signer, details, actor = actorName] transaction in
+            // The subject is created (or revived) with its templates, their changes and their
+            // event, or not at all; and only under the tenant's current key.
             let now = Date()
+            let version = try await transaction.tenantKeyVersion(keys.tenant.id)
+            guard version == keys.tenant.keyVersion else {
+                throw StaleKeys(tenantID: keys.tenant.id, stored: version ?? 0, held: keys.tenant.keyVersion)
+            }
             let subject = try await transaction.upsertSubject(
                 tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata, at: now)
-            // Sealed here because the subject's id is part of each template's authenticated context.
-            let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: subject.id, pack: request.pack)
             var stored: [Template] = []
             for (vector, sample) in zip(protected, request.samples) {
+                // Sealed here because the subject's id is part of each template's authenticated context.
                 let template = NewTemplate(
-                    pack: request.pack, sealed: try keys.cipher.seal(vector, context: context), quality: sample.quality)
-                stored.append(try await transaction.insertTemplate(template, subjectID: subject.id, at: now))
+                    pack: request.pack, sealed: try keys.seal(vector, subjectID: subject.id, pack: request.pack),
+                    quality: sample.quality, keyVersion: keys.tenant.keyVersion)
+                let row = try await transaction.insertTemplate(template, subjectID: subject.id, at: now)
+                try await transaction.appendChange(
+                    NewChange(.templateAdded, tenantID: keys.tenant.id, subjectID: subject.id, templateID: row.id),
+                    at: now)
+                stored.append(row)
             }
             var details = details
             details["templates"] = .strings(stored.map { String($0.id) })
@@ -65,25 +92,23 @@ extension Gallery {
                 AuditDraft(
                     tenant: request.tenant, actor: actor, action: "enroll", subject: request.subject, details: details),
                 signer: signer, at: now)
-            return (subject, stored)
+            return stored
         }
-        try index.add(
-            ids: stored.map(\.id),
-            owners: Array(repeating: .init(subjectID: subject.id, externalID: subject.externalID), count: stored.count),
-            vectors: protected.flatMap { $0 })
+        // The index learns of the new templates as every other process does: from the log.
+        try await synchronize()
         return EnrollmentResult(
             status: duplicates.isEmpty ? .enrolled : .flagged, subject: request.subject,
             templateIDs: stored.map(\.id), duplicates: duplicates)
     }
 
     /// Other subjects that any of the (protected) vectors matches at `threshold`, best first.
-    func findDuplicates(of vectors: [[Float]], in index: TemplateIndex, excluding subject: String, threshold: Double)
-        throws -> [DuplicateFinding]
-    {
+    static func findDuplicates(
+        of vectors: [[Float]], in index: TemplateIndex, excluding subject: String, threshold: Double
+    ) throws -> [DuplicateFinding] {
         var best: [String: Float] = [:]
         for vector in vectors {
-            for hit in try index.search(vector, k: 10) where Double(hit.similarity) >= threshold {
-                guard let owner = index.owners[hit.id], owner.externalID != subject else { continue }
+            for (hit, owner) in try index.search(vector, k: 10) where Double(hit.similarity) >= threshold {
+                guard owner.externalID != subject else { continue }
                 best[owner.externalID] = max(best[owner.externalID] ?? -1, hit.similarity)
             }
         }

@@ -28,24 +28,18 @@ extension Gallery {
     public static let defaultSearchFMR = 1e-5
 
     /// The subjects most like the probe, best first, at most `k`, each with its decision.
+    ///
+    /// Every change committed before the call (an erasure through another process included)
+    /// is applied to the index first; the scan itself runs off the actor.
     public func search(tenant: String, pack: String, vector: [Float], k: Int, threshold: Double) async throws
         -> [Candidate]
     {
         guard (1...100).contains(k) else { throw GalleryError(.invalidArgument, "top k must be in 1...100") }
         try checkDimension(vector)
+        try await synchronize()
         let keys = try await keys(for: tenant, create: true)
         let index = try await index(for: keys, pack: pack)
-        let hits = try index.search(keys.transform.apply(vector), k: min(max(k * 4, 20), 400))
-        var seen = Set<String>()
-        var candidates: [Candidate] = []
-        for hit in hits {
-            guard let owner = index.owners[hit.id], seen.insert(owner.externalID).inserted else { continue }
-            candidates.append(
-                Candidate(
-                    subject: owner.externalID, similarity: Gallery.rounded(hit.similarity),
-                    match: Double(hit.similarity) >= threshold))
-            if candidates.count == k { break }
-        }
+        let candidates = try await Gallery.rank(vector, keys: keys, index: index, k: k, threshold: threshold)
         let matches = candidates.filter(\.match)
         try await record(
             AuditDraft(
@@ -54,6 +48,24 @@ extension Gallery {
                     "pack": .string(pack), "k": .int(k), "threshold": .double(threshold),
                     "matches": .strings(matches.map(\.subject)),
                 ]))
+        return candidates
+    }
+
+    /// The best template of each of the `k` most similar subjects.
+    @concurrent
+    static func rank(_ vector: [Float], keys: TenantKeys, index: TemplateIndex, k: Int, threshold: Double)
+        async throws -> [Candidate]
+    {
+        let hits = try index.search(keys.transform.apply(vector), k: min(max(k * 4, 20), 400))
+        var seen = Set<String>()
+        var candidates: [Candidate] = []
+        for (hit, owner) in hits where seen.insert(owner.externalID).inserted {
+            candidates.append(
+                Candidate(
+                    subject: owner.externalID, similarity: Gallery.rounded(hit.similarity),
+                    match: Double(hit.similarity) >= threshold))
+            if candidates.count == k { break }
+        }
         return candidates
     }
 
@@ -67,6 +79,24 @@ extension Gallery {
         async throws -> SubjectVerification
     {
         try checkDimension(vector)
+        try await synchronize()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await verifyOnce(
+                    tenant: tenant, subject: subject, pack: pack, vector: vector, threshold: threshold)
+            } catch let stale as StaleKeys where attempt < 4 {
+                // Rotated by another process since the log was read: apply it and read again.
+                forgetTenantKeys(stale.tenantID)
+                try await synchronize()
+            }
+        }
+    }
+
+    private func verifyOnce(tenant: String, subject: String, pack: String, vector: [Float], threshold: Double)
+        async throws -> SubjectVerification
+    {
         let keys = try await keys(for: tenant, create: true)
         guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
             record.erasedAt == nil
@@ -76,10 +106,7 @@ extension Gallery {
             throw GalleryError(.notFound, "subject \(subject) has no templates for model pack \(pack)")
         }
         let probe = keys.transform.apply(vector)
-        let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: record.id, pack: pack)
-        let scores = try templates.map { template in
-            VectorMath.dot(probe, try keys.cipher.open(template.sealed, context: context))
-        }.sorted(by: >)
+        let scores = try templates.map { VectorMath.dot(probe, try keys.open($0)) }.sorted(by: >)
         let fused = scores.count == 1 ? scores[0] : (scores[0] + scores[1]) / 2
         let result = SubjectVerification(
             subject: subject, similarity: Gallery.rounded(fused), scores: scores.map(Gallery.rounded),

@@ -19,8 +19,10 @@ public struct SubjectDetails: Sendable, Equatable {
 public struct ErasureReceipt: Sendable, Equatable, Codable {
     public var subject: String
     public var templatesDeleted: Int
-    /// Whether the database files were rewritten so the deleted bytes are gone from disk too.
-    public var compacted: Bool
+    /// Whether the deleted bytes were already gone from the store's files when the erase
+    /// returned; when false, the background purge finishes it and the subject's `purgedAt`
+    /// says when.
+    public var purged: Bool
 }
 
 extension Gallery {
@@ -65,12 +67,14 @@ extension Gallery {
             subject: record, templates: templates, consents: try await store.consents(subjectID: record.id))
     }
 
-    /// Erases a subject: its templates leave the store and every index, its consents are
-    /// revoked, and an audit event without biometric data records it. With `compact`, the
-    /// database is checkpointed and vacuumed so no deleted byte stays in the files.
-    public func erase(tenant: String, subject: String, reason: String = "request", compact: Bool = true)
-        async throws -> ErasureReceipt
-    {
+    /// Erases a subject: its templates leave the store and every process's index, its consents
+    /// are revoked, and an audit event without biometric data records it.
+    ///
+    /// When it returns, no search through any process that follows the store answers with the
+    /// subject (each applies the logged removals before it answers). The deleted bytes are then
+    /// purged from the store's files (see `ErasurePurger`): at once when the store allows it
+    /// (`purged`), else in the background; a failed purge never undoes or fails the erasure.
+    public func erase(tenant: String, subject: String, reason: String = "request") async throws -> ErasureReceipt {
         let keys = try await keys(for: tenant, create: true)
         guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
             record.erasedAt == nil
@@ -78,11 +82,18 @@ extension Gallery {
         let draft = AuditDraft(
             tenant: tenant, actor: actorName, action: "erase", subject: subject, details: ["reason": .string(reason)])
         // What erasure means, for every store: the templates go, every consent is revoked, the
-        // subject is marked erased and loses its metadata, and one event says how many templates
-        // went, all in one transaction.
+        // subject is marked erased and loses its metadata, the log tells every process, and one
+        // event says how many templates went, all in one transaction.
         let removed = try await store.transaction { [signer] transaction in
             let now = Date()
             let removed = try await transaction.deleteTemplates(subjectID: record.id)
+            for id in removed {
+                try await transaction.appendChange(
+                    NewChange(.templateRemoved, tenantID: keys.tenant.id, subjectID: record.id, templateID: id),
+                    at: now)
+            }
+            try await transaction.appendChange(
+                NewChange(.subjectErased, tenantID: keys.tenant.id, subjectID: record.id), at: now)
             _ = try await transaction.revokeConsents(subjectID: record.id, purpose: nil, at: now)
             try await transaction.updateSubject(record.id, erasedAt: now, metadata: nil)
             var draft = draft
@@ -90,11 +101,9 @@ extension Gallery {
             _ = try await transaction.appendAudit(draft, signer: signer, at: now)
             return removed
         }
-        for (key, index) in indexes where key.tenantID == keys.tenant.id {
-            try index.remove(ids: removed)
-        }
-        if compact { try await store.compact() }
-        return ErasureReceipt(subject: subject, templatesDeleted: removed.count, compacted: compact)
+        try await synchronize()
+        let purged = await purgeSoon()
+        return ErasureReceipt(subject: subject, templatesDeleted: removed.count, purged: purged)
     }
 
     /// Records a consent, creating the subject if needed.
@@ -137,6 +146,10 @@ extension Gallery {
         let revoked = try await store.transaction { [signer] transaction in
             let now = Date()
             let revoked = try await transaction.revokeConsents(subjectID: record.id, purpose: purpose, at: now)
+            if revoked > 0 {
+                try await transaction.appendChange(
+                    NewChange(.consentWithdrawn, tenantID: keys.tenant.id, subjectID: record.id), at: now)
+            }
             var draft = draft
             draft.details["revoked"] = .int(revoked)
             _ = try await transaction.appendAudit(draft, signer: signer, at: now)

@@ -16,6 +16,18 @@ public actor Gallery {
     let signer: AuditSigner
     var tenantKeys: [String: TenantKeys] = [:]
     var indexes: [IndexKey: TemplateIndex] = [:]
+    /// Index builds in flight, one per tenant and pack; a build whose generation no longer
+    /// matches was overtaken (by a key rotation) and is not installed.
+    var indexBuilds: [IndexKey: IndexBuild] = [:]
+    var nextIndexGeneration = 0
+    /// Every change of the store's log up to this sequence is reflected in `tenantKeys`,
+    /// `indexes` and the master key's wrapper.
+    var appliedSequence: Int64
+    /// The one catch-up with the change log in flight, which later callers wait for.
+    var catchUp: Task<Void, any Error>?
+    /// Follows the store's change log between requests (notifications and a periodic read).
+    var follower: Task<Void, Never>?
+    var lastFollowFailure: ContinuousClock.Instant?
     var enrollingTenants: Set<Int64> = []
     var enrollmentWaiters: [Int64: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -24,10 +36,17 @@ public actor Gallery {
         var pack: String
     }
 
+    struct IndexBuild {
+        var generation: Int
+        var task: Task<TemplateIndex, any Error>
+    }
+
     /// The name of the wrapped audit key in the store.
     static let auditKeyName = "audit"
 
     /// Opens a gallery on `store`, creating its audit key on first use.
+    ///
+    /// - Throws: `invalid_key` when `masterKey` is not the key the store's keys are wrapped with.
     public init(store: any GalleryStore, masterKey: MasterKey, configuration: GalleryConfiguration = .init())
         async throws
     {
@@ -37,11 +56,26 @@ public actor Gallery {
         let wrapper = try KeyWrapper(masterKey: masterKey.symmetricKey)
         self.wrapper = wrapper
         let fresh = try wrapper.wrap(SymmetricKey(size: .bits256), tenant: Gallery.auditKeyName)
-        let wrapped = try await store.transaction {
-            try await $0.insertSecretIfAbsent(named: Gallery.auditKeyName, wrapped: fresh)
+        let fingerprint = masterKey.fingerprint
+        let auditKey = try await store.transaction { transaction in
+            let wrapped = try await transaction.insertSecretIfAbsent(named: Gallery.auditKeyName, wrapped: fresh)
+            let stored = try await transaction.secret(named: MasterKey.fingerprintSecretName)
+            let auditKey: SymmetricKey
+            do {
+                auditKey = try KeyWrapper(masterKey: masterKey.symmetricKey).unwrap(wrapped, tenant: Gallery.auditKeyName)
+            } catch {
+                throw MasterKey.mismatch(masterKey, stored: stored)
+            }
+            // Recorded once the key is known to open the database, so a wrong key is named as
+            // such from then on.
+            if stored == nil {
+                _ = try await transaction.insertSecretIfAbsent(named: MasterKey.fingerprintSecretName, wrapped: fingerprint)
+            }
+            return auditKey.withUnsafeBytes { Data($0) }
         }
-        let auditKey = try Gallery.unwrapAuditKey(wrapped, masterKey: masterKey)
-        signer = AuditSigner(key: auditKey)
+        signer = AuditSigner(key: SymmetricKey(data: auditKey))
+        // The caches are empty, so they reflect every change up to now.
+        appliedSequence = try await store.changeHead()
     }
 
     /// Opens the gallery in `directory` (`gallery.sqlite`, `master.key`), creating both on first
@@ -78,9 +112,13 @@ public actor Gallery {
             store = try SQLiteStore(path: databasePath, logger: configuration.logger)
         }
         do {
-            try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
-            let masterKey = try MasterKey.load(file: keyFile, environment: environment)
-            return try await Gallery(store: store, masterKey: masterKey, configuration: configuration)
+            let masterKey = try await MasterKeyLock.withLock(beside: keyFile, environment: environment, exclusive: true) {
+                try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
+                return try MasterKey.load(file: keyFile, environment: environment)
+            }
+            let gallery = try await Gallery(store: store, masterKey: masterKey, configuration: configuration)
+            await gallery.startFollowing()
+            return gallery
         } catch {
             await store.close()
             throw error
@@ -89,6 +127,8 @@ public actor Gallery {
 
     /// Releases the store's connections; the gallery cannot be used afterwards.
     public func close() async {
+        follower?.cancel()
+        follower = nil
         await store.close()
     }
 
@@ -102,57 +142,46 @@ public actor Gallery {
     }
 
     /// The keys of a tenant, creating the tenant and its data key on first use.
+    ///
+    /// The transform's matrix takes a moment to derive, so it is derived off the actor.
     func keys(for tenantName: String, create: Bool) async throws -> TenantKeys {
         if let keys = tenantKeys[tenantName] { return keys }
         try Gallery.validate(name: tenantName, what: "tenant")
         var tenant = try await store.tenant(named: tenantName)
         if tenant == nil {
             guard create else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
-            let (_, wrapped) = try wrapper.newDataKey(tenant: tenantName)
-            tenant = try await store.transaction {
-                try await $0.insertTenantIfAbsent(named: tenantName, wrappedKey: wrapped, at: Date())
+            tenant = try await withCurrentMasterKey { wrapper, fingerprint in
+                let (_, wrapped) = try wrapper.newDataKey(tenant: tenantName)
+                return try await self.store.transaction { transaction in
+                    try await transaction.requireMasterFingerprint(fingerprint)
+                    return try await transaction.insertTenantIfAbsent(named: tenantName, wrappedKey: wrapped, at: Date())
+                }
             }
         }
         guard let tenant else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
-        if let keys = tenantKeys[tenantName] { return keys }  // another call finished first
-        let dataKey = try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
-        let keys = try TenantKeys(tenant: tenant, dataKey: dataKey, dimension: configuration.dimension)
+        if let keys = tenantKeys[tenantName], keys.tenant.keyVersion >= tenant.keyVersion { return keys }
+        let dataKey = try unwrapDataKey(of: tenant).withUnsafeBytes { Data($0) }
+        let keys = try await Gallery.deriveKeys(tenant: tenant, dataKey: dataKey, dimension: configuration.dimension)
+        // A rotation applied while the keys were derived makes them stale: do not cache them.
+        if let cached = tenantKeys[tenantName], cached.tenant.keyVersion >= keys.tenant.keyVersion { return cached }
         tenantKeys[tenantName] = keys
         return keys
     }
 
-    /// The index of a tenant and pack, built from the store on first use.
-    func index(for keys: TenantKeys, pack: String) async throws -> TemplateIndex {
-        let key = IndexKey(tenantID: keys.tenant.id, pack: pack)
-        if let index = indexes[key] { return index }
-        let templates = try await store.templates(tenantID: keys.tenant.id, pack: pack)
-        var subjects: [Int64: String] = [:]
-        var after: Int64 = 0
-        while true {
-            let page = try await store.subjects(tenantID: keys.tenant.id, afterID: after, limit: 10_000)
-            for subject in page { subjects[subject.id] = subject.externalID }
-            guard let last = page.last else { break }
-            after = last.id
+    /// A tenant's data key; when the master key was replaced by another process, the new one is
+    /// loaded first.
+    func unwrapDataKey(of tenant: Tenant) throws -> SymmetricKey {
+        do {
+            return try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
+        } catch {
+            reloadMasterKey()
+            return try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
         }
-        if let index = indexes[key] { return index }
-        let index = TemplateIndex(
-            dimension: configuration.dimension, approximateAbove: configuration.approximateAbove,
-            candidates: configuration.candidates, threads: configuration.searchThreads)
-        var vectors: [Float] = []
-        vectors.reserveCapacity(templates.count * configuration.dimension)
-        var owners: [TemplateIndex.Owner] = []
-        for template in templates {
-            let context = TenantKeys.context(tenantID: keys.tenant.id, subjectID: template.subjectID, pack: pack)
-            let vector = try keys.cipher.open(template.sealed, context: context)
-            guard vector.count == configuration.dimension else {
-                throw GalleryError.tampered("template \(template.id) has \(vector.count) dimensions")
-            }
-            vectors.append(contentsOf: vector)
-            owners.append(.init(subjectID: template.subjectID, externalID: subjects[template.subjectID] ?? "?"))
-        }
-        try index.add(ids: templates.map(\.id), owners: owners, vectors: vectors)
-        indexes[key] = index
-        return index
+    }
+
+    @concurrent
+    static func deriveKeys(tenant: Tenant, dataKey: Data, dimension: Int) async throws -> TenantKeys {
+        try TenantKeys(tenant: tenant, dataKey: SymmetricKey(data: dataKey), dimension: dimension)
     }
 
     static func validate(name: String, what: String) throws {
@@ -191,6 +220,9 @@ public struct GalleryConfiguration: Sendable {
     public var dimension = 512
     /// Who is acting, for the audit trail.
     public var actor = "cli"
+    /// How often a gallery reads its store's change log between requests (besides the check
+    /// before each search, sign-in and duplicate check, and PostgreSQL's notifications).
+    public var followInterval: Duration = .seconds(2)
     /// Where store problems (an unreachable server, a database that will not open) are logged.
     /// Nothing biometric, no key, secret or consent text is ever logged.
     public var logger = Logger(label: "likeness.gallery")

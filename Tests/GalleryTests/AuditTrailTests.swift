@@ -11,7 +11,7 @@ struct AuditTrailTests {
         for person in UInt64(1)...3 { try await fixture.enroll("p\(person)", [GalleryFixture.face(person)]) }
         _ = try await fixture.gallery.search(
             tenant: "acme", pack: GalleryFixture.pack, vector: GalleryFixture.face(1), k: 3, threshold: 0.3)
-        _ = try await fixture.gallery.erase(tenant: "acme", subject: "p2", compact: false)
+        _ = try await fixture.gallery.erase(tenant: "acme", subject: "p2")
         return fixture
     }
 

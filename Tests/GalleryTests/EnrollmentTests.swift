@@ -136,7 +136,7 @@ struct EnrollmentTests {
             try await fixture.enroll(
                 "p\(person)", [GalleryFixture.face(person)], policy: .enrollAndFlag, consent: false)
         }
-        _ = try await fixture.gallery.erase(tenant: "acme", subject: "p5", compact: false)
+        _ = try await fixture.gallery.erase(tenant: "acme", subject: "p5")
         let check = try await fixture.gallery.indexMatchesStore(tenant: "acme", pack: GalleryFixture.pack)
         #expect(check.matches && check.store == 1_199)
         let reopened = try await GalleryFixture.open(fixture.directory, requireConsent: false, approximateAbove: 1_000)

@@ -22,7 +22,7 @@ struct ErasureTests {
         #expect(sealed.allSatisfy { fixture.databaseBytes().range(of: $0.suffix(32)) != nil }, "the check can fail")
 
         let receipt = try await fixture.gallery.erase(tenant: "acme", subject: "leaving")
-        #expect(receipt.templatesDeleted == 2 && receipt.compacted)
+        #expect(receipt.templatesDeleted == 2 && receipt.purged)
         #expect(try await fixture.gallery.store.templates(subjectID: subject.id).isEmpty)
         let bytes = fixture.databaseBytes()
         for blob in sealed {

@@ -79,7 +79,8 @@ struct PrivacyTests {
         }
         for template in before {
             let context = TenantKeys.context(
-                tenantID: newKeys.tenant.id, subjectID: template.subjectID, pack: template.pack)
+                tenantID: newKeys.tenant.id, subjectID: template.subjectID, pack: template.pack,
+                    keyVersion: template.keyVersion)
             #expect(throws: GalleryError.self) { try newKeys.cipher.open(template.sealed, context: context) }
         }
         let probe = GalleryFixture.face(777, near: faces[9], noise: 0.8)
@@ -147,7 +148,8 @@ struct PrivacyTests {
             try keys.cipher.open(
                 template.sealed,
                 context: TenantKeys.context(
-                    tenantID: keys.tenant.id, subjectID: template.subjectID, pack: template.pack))
+                    tenantID: keys.tenant.id, subjectID: template.subjectID, pack: template.pack,
+                    keyVersion: template.keyVersion))
         }
     }
 

@@ -149,7 +149,7 @@ struct StoreContractTests {
             #expect(enrol.details == "{}")
 
             try await store.transaction {
-                try await $0.updateTemplates(sealed: [added[0].id: Contract.bytes(21), added[1].id: Contract.bytes(22)])
+                try await $0.updateTemplates(sealed: [added[0].id: Contract.bytes(21), added[1].id: Contract.bytes(22)], keyVersion: 2)
             }
             #expect(
                 try await store.templates(subjectID: alice.id).map(\.sealed) == [
@@ -192,7 +192,7 @@ struct StoreContractTests {
             let bobTemplates = try await store.templates(subjectID: bob.id)
 
             let receipt = try await gallery.erase(tenant: "acme", subject: "alice", reason: "request")
-            #expect(receipt.templatesDeleted == 2 && receipt.compacted)
+            #expect(receipt.templatesDeleted == 2 && receipt.purged)
             #expect(try await store.templates(subjectID: alice.id).isEmpty)
             #expect(try await store.templates(subjectID: bob.id) == bobTemplates)
             #expect(try await store.templateCount(tenantID: tenant.id) == 1)
@@ -415,7 +415,7 @@ struct StoreContractTests {
             let error = try await #require(throws: GalleryError.self) { _ = try await harness.openStore() }
             #expect(error.code == .storeFailure)
             #expect(error.message.contains("schema version v9"), "\(error.message)")
-            #expect(error.message.contains("up to v2"), "\(error.message)")
+            #expect(error.message.contains("up to v3"), "\(error.message)")
         }
     }
 
@@ -431,7 +431,7 @@ struct StoreContractTests {
                 tenant: "acme", pack: GalleryFixture.pack, vector: probe, k: 3, threshold: 0.3)
             #expect(found.first?.subject == "p2" && found.first?.match == true)
             let receipt = try await gallery.erase(tenant: "acme", subject: "p2")
-            #expect(receipt.templatesDeleted == 1 && receipt.compacted)
+            #expect(receipt.templatesDeleted == 1 && receipt.purged)
             let after = try await gallery.search(
                 tenant: "acme", pack: GalleryFixture.pack, vector: probe, k: 3, threshold: 0.3)
             #expect(!after.contains { $0.subject == "p2" })

@@ -139,7 +139,7 @@ struct SubjectRouteTests {
                 #expect(response.status == .ok)
                 let answer = try HTTPBody.object(response)
                 #expect(answer["templates_deleted"] as? Int == 1)
-                #expect(answer["compacted"] as? Bool == true)
+                #expect(answer["purged"] as? Bool == true)
             }
             try await client.execute(uri: "/v1/subjects/flagged", method: .delete, headers: HTTPBody.auth(key)) {
                 #expect($0.status == .notFound)

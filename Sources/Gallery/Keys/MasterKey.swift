@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Tokens
 
 /// The key that wraps every other key, read from a file or from the environment.
 ///
@@ -22,14 +23,15 @@ public struct MasterKey: Sendable {
     }
 
     /// The key from the environment, else from `file`, creating the file when it is missing.
-    public static func load(file: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> MasterKey
-    {
+    public static func load(
+        file: URL, environment: [String: String] = ProcessInfo.processInfo.environment, create: Bool = true
+    ) throws -> MasterKey {
         if let text = environment[environmentVariable] {
             return MasterKey(bytes: try decode(text, source: environmentVariable), file: nil)
         }
         let manager = FileManager.default
         if !manager.fileExists(atPath: file.path) {
+            guard create else { throw GalleryError.invalidKey("\(file.path) does not exist") }
             try write(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }, to: file, exclusive: true)
         }
         let attributes = try manager.attributesOfItem(atPath: file.path)
@@ -41,6 +43,35 @@ public struct MasterKey: Sendable {
             throw GalleryError.invalidKey("cannot read \(file.path)")
         }
         return MasterKey(bytes: try decode(String(decoding: data, as: UTF8.self), source: file.path), file: file)
+    }
+
+    /// The name under which the store keeps the fingerprint of the key its keys are wrapped with.
+    static let fingerprintSecretName = "master.fingerprint"
+
+    /// A public identifier of the key (HMAC-SHA256 of a fixed label, 8 bytes): it names a key in
+    /// an error without revealing anything about it.
+    var fingerprint: Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("likeness master key fingerprint v1".utf8), using: symmetricKey))
+            .prefix(8)
+    }
+
+    /// The error for a key that does not open the database, naming both keys by fingerprint.
+    static func mismatch(_ key: MasterKey, stored: Data?) -> GalleryError {
+        let source = key.file?.path ?? environmentVariable
+        var message = "the master key in \(source) (fingerprint \(Hex.string(key.fingerprint))) does not open this database"
+        if let stored {
+            message += "; its keys are wrapped under the key with fingerprint \(Hex.string(stored))"
+            if let file = key.file {
+                for candidate in [Gallery.pendingKeyFile(for: file), Gallery.previousKeyFile(for: file)] {
+                    if let other = try? MasterKey.load(file: candidate, environment: [:], create: false),
+                        other.fingerprint == stored
+                    {
+                        message += ", which is \(candidate.path)"
+                    }
+                }
+            }
+        }
+        return GalleryError.invalidKey(message)
     }
 
     /// A new random key for the same file (not yet written).

@@ -18,8 +18,50 @@ struct TenantKeys: Sendable {
         transform = TenantTransform(key: dataKey, dimension: dimension)
     }
 
-    /// The associated data that binds a sealed template to its tenant, subject and pack.
-    static func context(tenantID: Int64, subjectID: Int64, pack: String) -> String {
-        "likeness/t\(tenantID)/s\(subjectID)/\(pack)"
+    /// The associated data that binds a sealed template to its tenant, subject, pack and the
+    /// key version it was sealed under (templates sealed before versions were recorded have none).
+    ///
+    /// With the version bound in, a template sealed by a process still holding a replaced key is
+    /// recognised as such (its row says which version) instead of failing as tampered data.
+    static func context(tenantID: Int64, subjectID: Int64, pack: String, keyVersion: Int?) -> String {
+        let base = "likeness/t\(tenantID)/s\(subjectID)/\(pack)"
+        return keyVersion.map { base + "/k\($0)" } ?? base
     }
+
+    /// Opens a stored template with these keys; names the template when it does not open.
+    func open(_ template: Template) throws -> [Float] {
+        if let version = template.keyVersion, version > tenant.keyVersion {
+            throw StaleKeys(tenantID: tenant.id, stored: version, held: tenant.keyVersion)
+        }
+        if let version = template.keyVersion, version != tenant.keyVersion {
+            throw GalleryError.tampered(
+                "template \(template.id) is sealed under key version \(version) of tenant \(tenant.name), "
+                    + "which is at version \(tenant.keyVersion)")
+        }
+        let context = TenantKeys.context(
+            tenantID: tenant.id, subjectID: template.subjectID, pack: template.pack, keyVersion: template.keyVersion)
+        do {
+            return try cipher.open(template.sealed, context: context)
+        } catch {
+            throw GalleryError.tampered(
+                "template \(template.id) of subject \(template.subjectID) (tenant \(tenant.name)) failed authentication")
+        }
+    }
+
+    /// Seals a (transformed) vector for a new template of `subjectID` under these keys.
+    func seal(_ vector: [Float], subjectID: Int64, pack: String) throws -> Data {
+        try cipher.seal(
+            vector,
+            context: TenantKeys.context(
+                tenantID: tenant.id, subjectID: subjectID, pack: pack, keyVersion: tenant.keyVersion))
+    }
+}
+
+/// A template is sealed under a newer key version than the keys at hand: another process
+/// rotated the tenant's key, and this one has not applied the rotation yet. Callers apply the
+/// change log and try again.
+struct StaleKeys: Error {
+    var tenantID: Int64
+    var stored: Int
+    var held: Int
 }

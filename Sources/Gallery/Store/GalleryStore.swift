@@ -7,7 +7,7 @@ import Foundation
 /// chained) is decided by `Gallery`, once for every store. Because a change and its audit event
 /// are written in one `transaction`, a change is never stored without its event, nor an event
 /// without its change.
-public protocol GalleryStore: Sendable {
+public protocol GalleryStore: LivenessSessionStore {
     /// Runs `body` in one transaction: everything it writes (changes and their audit events) is
     /// committed together when it returns, or rolled back when it throws.
     ///
@@ -71,6 +71,8 @@ public protocol GalleryStore: Sendable {
     func changeTail() async throws -> Int64?
     /// Templates by id (those that still exist), in id order.
     func templates(ids: [Int64]) async throws -> [Template]
+    /// The tenant's ids of subjects, by internal id (those that exist).
+    func subjectExternalIDs(ids: [Int64]) async throws -> [Int64: String]
     /// Wakes on each committed change (with its sequence, or 0 when unknown): nil when the store
     /// has no push notifications and followers check the head before each read instead.
     func changeNotifications() -> AsyncStream<Int64>?

@@ -90,6 +90,17 @@ extension PostgresStore {
         ).map(PostgresStore.template)
     }
 
+    public func subjectExternalIDs(ids: [Int64]) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [Int64: String] = [:]
+        for row in try await rows(
+            "reading subjects by id", "SELECT id, external_id FROM subject WHERE id = ANY(\(ids)::bigint[])")
+        {
+            found[try row.value("id", as: Int64.self)] = try row.value("external_id", as: String.self)
+        }
+        return found
+    }
+
     /// A stream of committed change sequences from LISTEN on a connection of its own.
     ///
     /// When the connection drops, the stream yields 0 (so the follower catches up by reading

@@ -91,6 +91,24 @@ extension SQLiteStore {
         }
     }
 
+    public func subjectExternalIDs(ids: [Int64]) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            var found: [Int64: String] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let batch = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT id, external_id FROM subject WHERE id IN (\(marks))",
+                    arguments: StatementArguments(batch))
+                {
+                    found[row["id"]] = row["external_id"]
+                }
+            }
+            return found
+        }
+    }
+
     /// SQLite has no push notifications: followers check the head before each read.
     public nonisolated func changeNotifications() -> AsyncStream<Int64>? { nil }
 }

@@ -8,6 +8,9 @@ public struct SubjectDocument: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// Set only for an erased subject (the CLI shows them; the API answers 404).
     public var erasedAt: Date?
+    /// When an erased subject's template bytes were physically gone from the store's files
+    /// (absent while the purge is pending).
+    public var purgedAt: Date?
     public var templates: [TemplateDocument]
     public var consents: [ConsentDocument]
 
@@ -15,9 +18,11 @@ public struct SubjectDocument: Codable, Sendable, Equatable {
         case id, metadata, templates, consents
         case createdAt = "created_at"
         case erasedAt = "erased_at"
+        case purgedAt = "purged_at"
     }
 
     public init(_ details: SubjectDetails) {
+        purgedAt = details.subject.erasedAt == nil ? nil : details.subject.purgedAt
         id = details.subject.externalID
         metadata = details.subject.metadata
         createdAt = details.subject.createdAt
@@ -80,16 +85,17 @@ public struct ConsentDocument: Codable, Sendable, Equatable {
 public struct ErasureDocument: Codable, Sendable, Equatable {
     public var subject: String
     public var templatesDeleted: Int
-    public var compacted: Bool
+    /// Whether the deleted bytes were gone from the store's files when the erasure returned.
+    public var purged: Bool
 
     enum CodingKeys: String, CodingKey {
-        case subject, compacted
+        case subject, purged
         case templatesDeleted = "templates_deleted"
     }
 
     public init(_ receipt: ErasureReceipt) {
         subject = receipt.subject
         templatesDeleted = receipt.templatesDeleted
-        compacted = receipt.compacted
+        purged = receipt.purged
     }
 }

@@ -157,7 +157,11 @@ struct SubjectsCommand: AsyncParsableCommand {
             if json {
                 try printJSON(ErasureDocument(receipt))
             } else {
-                print("erased \(subject): \(receipt.templatesDeleted) template(s) deleted, database compacted")
+                print(
+                    "erased \(subject): \(receipt.templatesDeleted) template(s) deleted, "
+                        + (receipt.purged
+                            ? "their bytes purged from the database files"
+                            : "their bytes are purged from the database files in the background"))
             }
         }
     }
