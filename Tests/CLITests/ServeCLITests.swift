@@ -26,6 +26,15 @@ struct ServeCLITests {
         #expect(created.status == 0, "\(created)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
         let key = try #require(object["secret"] as? String)
+        return try launch(data: data, key: key, extra)
+    }
+
+    /// Starts the server again on the data directory `server` used (which must have stopped).
+    func restart(_ server: Server, _ extra: [String] = []) throws -> Server {
+        try launch(data: server.data, key: server.key, extra)
+    }
+
+    private func launch(data: URL, key: String, _ extra: [String]) throws -> Server {
         let port = LoopbackHTTP.freePort()
         let process = Process()
         process.executableURL = CLITests.binary
