@@ -571,17 +571,17 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("the schema is recorded as v1 and v2, and reopening applies nothing twice", StoreHarness.needsPostgres)
+    @Test("the schema is recorded as v1 to v3, and reopening applies nothing twice", StoreHarness.needsPostgres)
     func migrations() async throws {
         try await StoreHarness.with(.postgres) { harness in
             let store = try #require(try await harness.openStore() as? PostgresStore)
             let versions = try await store.rows("test", "SELECT version FROM schema_migration ORDER BY version")
                 .map { try $0.value("version", as: String.self) }
-            #expect(versions == ["v1", "v2"])
+            #expect(versions == ["v1", "v2", "v3"])
             _ = try await harness.openStore()
             let count = try await store.rows("test", "SELECT count(*) AS n FROM schema_migration")
                 .first?.value("n", as: Int.self)
-            #expect(count == 2)
+            #expect(count == 3)
         }
     }
 }
