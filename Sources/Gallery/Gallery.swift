@@ -28,6 +28,8 @@ public actor Gallery {
     /// Follows the store's change log between requests (notifications and a periodic read).
     var follower: Task<Void, Never>?
     var lastFollowFailure: ContinuousClock.Instant?
+    /// Purges erased subjects' bytes from the store's files, in the background.
+    nonisolated let purger: ErasurePurger
     var enrollingTenants: Set<Int64> = []
     var enrollmentWaiters: [Int64: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -52,6 +54,7 @@ public actor Gallery {
     {
         self.store = store
         self.configuration = configuration
+        purger = ErasurePurger(store: store, logger: configuration.logger)
         self.masterKey = masterKey
         let wrapper = try KeyWrapper(masterKey: masterKey.symmetricKey)
         self.wrapper = wrapper
@@ -126,9 +129,14 @@ public actor Gallery {
     }
 
     /// Releases the store's connections; the gallery cannot be used afterwards.
+    ///
+    /// A purge still pending gets a few seconds to finish first (a CLI command that erased
+    /// something exits with its bytes purged whenever the store allows it).
     public func close() async {
         follower?.cancel()
         follower = nil
+        _ = await purger.waitUntilIdle(timeout: .seconds(5))
+        await purger.shutdown()
         await store.close()
     }
 

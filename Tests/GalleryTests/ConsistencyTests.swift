@@ -260,4 +260,29 @@ struct ConsistencyTests {
             #expect(try await Self.best(server, GalleryFixture.face(2))?.subject == "lee")
         }
     }
+
+    @Test("between requests, PostgreSQL's notifications bring an erasure to another node's index at once",
+        StoreHarness.needsPostgres)
+    func notificationsBetweenRequests() async throws {
+        try await StoreHarness.with(.postgres) { harness in
+            // A periodic follow far slower than the wait below: only NOTIFY can explain the update.
+            let node = try await harness.openGallery(followInterval: .seconds(600))
+            let other = try await harness.openGallery(followInterval: .seconds(600))
+            let yao = GalleryFixture.face(1)
+            _ = try await Self.enroll(other, "yao", [yao])
+            _ = try await Self.enroll(other, "lee", [GalleryFixture.face(2)])
+            #expect(try await Self.best(node, yao)?.subject == "yao")
+            let before = await node.appliedSequence
+            _ = try await other.erase(tenant: "acme", subject: "yao")
+            let head = try await other.store.changeHead()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while await node.appliedSequence < head, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let applied = await node.appliedSequence
+            #expect(applied == head, "applied \(applied) of \(head) (from \(before))")
+            let counts = await node.indexes.values.map(\.count)
+            #expect(counts == [1])
+        }
+    }
 }

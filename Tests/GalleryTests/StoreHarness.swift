@@ -104,9 +104,10 @@ actor StoreHarness {
     }
 
     /// A new gallery on this harness's store, through `Gallery.open`.
-    func openGallery(requireConsent: Bool = true) async throws -> Gallery {
+    func openGallery(requireConsent: Bool = true, followInterval: Duration = .seconds(2)) async throws -> Gallery {
         var configuration = GalleryConfiguration()
         configuration.requireConsent = requireConsent
+        configuration.followInterval = followInterval
         configuration.actor = "test"
         let gallery = try await Gallery.open(
             directory: directory, configuration: configuration, environment: [:], databaseURL: databaseURL)

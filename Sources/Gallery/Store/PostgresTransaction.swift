@@ -67,7 +67,7 @@ struct PostgresTransaction: StoreTransaction {
                 INSERT INTO subject (tenant_id, external_id, metadata, created_at)
                 VALUES (\(tenantID), \(externalID), \(metadata), \(time.storeMilliseconds))
                 ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                    erased_at = NULL, metadata = coalesce(EXCLUDED.metadata, subject.metadata)
+                    erased_at = NULL, purged_at = NULL, metadata = coalesce(EXCLUDED.metadata, subject.metadata)
                 RETURNING *
                 """))
     }
@@ -76,7 +76,7 @@ struct PostgresTransaction: StoreTransaction {
         try await run(
             "updating subject \(subjectID)",
             """
-            UPDATE subject SET erased_at = \(erasedAt?.storeMilliseconds), metadata = \(metadata)
+            UPDATE subject SET erased_at = \(erasedAt?.storeMilliseconds), purged_at = NULL, metadata = \(metadata)
             WHERE id = \(subjectID)
             """)
     }

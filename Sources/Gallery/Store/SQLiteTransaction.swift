@@ -44,7 +44,7 @@ struct SQLiteTransaction: StoreTransaction {
                 sql: """
                     INSERT INTO subject (tenant_id, external_id, metadata, created_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                        erased_at = NULL, metadata = coalesce(excluded.metadata, subject.metadata)
+                        erased_at = NULL, purged_at = NULL, metadata = coalesce(excluded.metadata, subject.metadata)
                     """,
                 arguments: [tenantID, externalID, metadata, time.storeMilliseconds])
             return try SQLiteStore.subject(
@@ -57,7 +57,7 @@ struct SQLiteTransaction: StoreTransaction {
     func updateSubject(_ subjectID: Int64, erasedAt: Date?, metadata: String?) async throws {
         try await store.access("updating subject \(subjectID)") { db in
             try db.execute(
-                sql: "UPDATE subject SET erased_at = ?, metadata = ? WHERE id = ?",
+                sql: "UPDATE subject SET erased_at = ?, purged_at = NULL, metadata = ? WHERE id = ?",
                 arguments: [erasedAt?.storeMilliseconds, metadata, subjectID])
         }
     }
