@@ -29,6 +29,8 @@ extension Gallery {
                 return try await enrollOnce(request)
             } catch let stale as StaleKeys where attempt < 4 {
                 forgetTenantKeys(stale.tenantID)
+            } catch is ConcurrentEnrollment where attempt < 8 {
+                continue  // another process enrolled meanwhile: search its templates too
             }
         }
     }
@@ -47,6 +49,7 @@ extension Gallery {
             }
         }
         let index = try await index(for: keys, pack: request.pack)
+        let checkedUpTo = appliedSequence
         let protected = request.samples.map { keys.transform.apply($0.vector) }
         let duplicates = try Gallery.findDuplicates(
             of: protected, in: index, excluding: request.subject, threshold: request.duplicateThreshold)
@@ -71,6 +74,12 @@ extension Gallery {
             let version = try await transaction.tenantKeyVersion(keys.tenant.id)
             guard version == keys.tenant.keyVersion else {
                 throw StaleKeys(tenantID: keys.tenant.id, stored: version ?? 0, held: keys.tenant.keyVersion)
+            }
+            // Under the store's write lock: if another process stored templates of this tenant
+            // after the duplicate search's view, search again with them (the in-process lock
+            // cannot see other processes).
+            if try await transaction.templatesAdded(tenantID: keys.tenant.id, after: checkedUpTo) {
+                throw ConcurrentEnrollment()
             }
             let subject = try await transaction.upsertSubject(
                 tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata, at: now)
@@ -156,3 +165,7 @@ extension Gallery {
         }
     }
 }
+
+/// Templates of the tenant were stored by another process after an enrolment's duplicate search
+/// read the index: the enrolment searches again before it stores anything.
+struct ConcurrentEnrollment: Error {}

@@ -285,4 +285,23 @@ struct ConsistencyTests {
             #expect(counts == [1])
         }
     }
+
+    @Test("the same face enrolled under two ids through two processes at once: one enrolment, one duplicate",
+        arguments: StoreKind.tested)
+    func concurrentDuplicateAcrossProcesses(kind: StoreKind) async throws {
+        try await StoreHarness.with(kind) { harness in
+            let a = try await harness.openGallery()
+            let b = try await harness.openGallery()
+            _ = try await Self.enroll(a, "warm", [GalleryFixture.face(999)])
+            _ = try await Self.best(b, GalleryFixture.face(999))
+            for round in 0..<4 {
+                let face = GalleryFixture.face(UInt64(500 + round))
+                async let first = Self.enroll(a, "a\(round)", [face])
+                async let second = Self.enroll(b, "b\(round)", [GalleryFixture.face(UInt64(500 + round))])
+                let statuses = [try await first.status, try await second.status]
+                #expect(statuses.filter { $0 == .enrolled }.count == 1, "round \(round): \(statuses)")
+                #expect(statuses.filter { $0 == .possibleDuplicate }.count == 1, "round \(round): \(statuses)")
+            }
+        }
+    }
 }

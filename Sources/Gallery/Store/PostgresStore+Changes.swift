@@ -27,6 +27,16 @@ extension PostgresTransaction {
         ).map(PostgresStore.template)
     }
 
+    func templatesAdded(tenantID: Int64, after afterSequence: Int64) async throws -> Bool {
+        try await connectionRows(
+            "reading the change log",
+            """
+            SELECT EXISTS (SELECT 1 FROM change_log WHERE sequence > \(afterSequence) AND tenant_id = \(tenantID)
+                AND kind = \(Change.Kind.templateAdded.rawValue)) AS added
+            """
+        ).first!.value("added", as: Bool.self)
+    }
+
     func appendChange(_ change: NewChange, at time: Date) async throws -> Int64 {
         // Under the transaction's advisory lock, so max + 1 cannot race and sequences follow
         // commit order. NOTIFY is delivered when (and only if) the transaction commits.

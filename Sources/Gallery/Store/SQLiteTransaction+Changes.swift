@@ -33,6 +33,17 @@ extension SQLiteTransaction {
         }
     }
 
+    func templatesAdded(tenantID: Int64, after afterSequence: Int64) async throws -> Bool {
+        try await store.access("reading the change log") { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM change_log WHERE sequence > ? AND tenant_id = ? AND kind = ?)
+                    """,
+                arguments: [afterSequence, tenantID, Change.Kind.templateAdded.rawValue]) ?? false
+        }
+    }
+
     func appendChange(_ change: NewChange, at time: Date) async throws -> Int64 {
         try await store.access("appending to the change log") { db in
             // The writer holds SQLite's write lock (BEGIN IMMEDIATE), so max + 1 cannot race.

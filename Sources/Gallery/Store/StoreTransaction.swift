@@ -50,6 +50,9 @@ public protocol StoreTransaction: Sendable {
     func templates(tenantID: Int64) async throws -> [Template]
 
     // Change log
+    /// Whether templates of the tenant were added by changes after `afterSequence`, as this
+    /// transaction sees the log (an enrolment's duplicate check is only as current as that).
+    func templatesAdded(tenantID: Int64, after afterSequence: Int64) async throws -> Bool
     /// Appends a change after the log's head and returns its sequence; a PostgreSQL store also
     /// notifies its listeners when the transaction commits. Old changes beyond
     /// `ChangeLogRetention.changes` are pruned.

@@ -107,7 +107,7 @@ struct LivenessController {
     /// about the session's state is told.
     func authorizedSession(_ request: Request, _ context: Context) async throws -> (LivenessSession, Caller) {
         let id = try context.parameters.require("id")
-        guard let session = await sessions.session(id) else {
+        guard let session = try await sessions.session(id) else {
             throw Problem(.notFound, code: .notFound, detail: "no liveness session \(id)")
         }
         let caller: Caller
@@ -171,17 +171,22 @@ struct LivenessController {
         let documentBytes = fields.images("document").first
         // Single use from the first upload on, whatever its outcome: a failed attempt cannot be retried
         // against the same challenge.
-        guard await sessions.consume(session.id) else {
+        guard try await sessions.consume(session.id) else {
             throw Problem(.conflict, code: .sessionUsed, detail: "liveness session \(session.id) was already used")
         }
+        let answer: LivenessDocument
         do {
-            let answer = try await judge(session, video: video, document: documentBytes)
-            await sessions.finish(session.id, .completed(answer))
-            return try JSONBody.response(answer)
+            answer = try await judge(session, video: video, document: documentBytes)
         } catch {
-            await sessions.finish(session.id, .failed(Problem.from(error).code))
+            // The analysis's error is the one to report; were the store failing too, the session
+            // stays analysing until it is swept.
+            try? await sessions.finish(session.id, .failed(Problem.from(error).code))
             throw error
         }
+        // The backend reads the decision from the store, so an answer that could not be kept
+        // is an error, not a success only the browser heard of.
+        try await sessions.finish(session.id, .completed(answer))
+        return try JSONBody.response(answer)
     }
 
     /// The liveness decision on the recording, and the comparison of its best frame with the

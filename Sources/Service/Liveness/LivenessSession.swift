@@ -1,5 +1,6 @@
 import FaceKit
 import Foundation
+import Gallery
 import Workflows
 
 /// A liveness session: a random challenge for one tenant, usable once, for a short time.
@@ -26,12 +27,15 @@ struct LivenessSession: Sendable {
         /// The recording could not be judged; the problem code.
         case failed(ProblemCode)
 
-        var name: String {
+        var name: String { stored.rawValue }
+
+        /// The state as the store records it (the result or code goes in the row's `outcome`).
+        var stored: LivenessSessionRecord.State {
             switch self {
-            case .pending: "pending"
-            case .analysing: "analysing"
-            case .completed: "completed"
-            case .failed: "failed"
+            case .pending: .pending
+            case .analysing: .analysing
+            case .completed: .completed
+            case .failed: .failed
             }
         }
     }
@@ -43,4 +47,60 @@ struct LivenessSession: Sendable {
 
     /// Still waiting for its recording past `expiresAt`; a used session does not expire.
     func isExpired(at now: Date) -> Bool { isPending && expiresAt < now }
+}
+
+/// The session as a row of the gallery's store, which keeps the challenge and the outcome as
+/// JSON it does not read.
+extension LivenessSession {
+    /// What a finished session's `outcome` column holds.
+    private struct Outcome: Codable {
+        var result: LivenessDocument?
+        var error: ProblemCode?
+    }
+
+    /// The session a row holds; `internal_error` for a row this version cannot read.
+    init(_ record: LivenessSessionRecord) throws {
+        func unreadable() -> Problem {
+            Problem(.internalServerError, code: .internalError, detail: "liveness session \(record.id) is unreadable")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let challenge = try? decoder.decode(LivenessChallenge.self, from: Data(record.challenge.utf8)) else {
+            throw unreadable()
+        }
+        let outcome = record.outcome.flatMap { try? decoder.decode(Outcome.self, from: Data($0.utf8)) }
+        let state: State
+        switch record.state {
+        case .pending: state = .pending
+        case .analysing: state = .analysing
+        case .completed:
+            guard let result = outcome?.result else { throw unreadable() }
+            state = .completed(result)
+        case .failed:
+            guard let code = outcome?.error else { throw unreadable() }
+            state = .failed(code)
+        }
+        self.init(
+            id: record.id, tenant: record.tenant, challenge: challenge, expiresAt: record.expiresAt,
+            captureTokenHash: record.captureTokenHash, subject: record.subject, state: state)
+    }
+
+    /// The row of this session, created at `createdAt`.
+    func record(createdAt: Date) throws -> LivenessSessionRecord {
+        LivenessSessionRecord(
+            id: id, tenant: tenant, challenge: String(decoding: try DocumentEncoding.encode(challenge), as: UTF8.self),
+            subject: subject, captureTokenHash: captureTokenHash, createdAt: createdAt, expiresAt: expiresAt,
+            state: state.stored, outcome: try LivenessSession.outcome(state))
+    }
+
+    /// The `outcome` column for `state`: the decision or the failure's code, nil before either.
+    static func outcome(_ state: State) throws -> String? {
+        let outcome: Outcome
+        switch state {
+        case .pending, .analysing: return nil
+        case .completed(let result): outcome = Outcome(result: result)
+        case .failed(let code): outcome = Outcome(error: code)
+        }
+        return String(decoding: try DocumentEncoding.encode(outcome), as: UTF8.self)
+    }
 }
