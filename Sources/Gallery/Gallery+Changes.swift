@@ -151,6 +151,16 @@ extension Gallery {
                         await self.follow()
                     }
                 }
+                // Expired liveness sessions are swept by whichever process is up, even when no
+                // node creates sessions any more.
+                group.addTask { [weak self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(60))
+                        guard let self, !Task.isCancelled else { return }
+                        _ = try? await self.store.sweepLivenessSessions(
+                            expiredBefore: Date().addingTimeInterval(-LivenessSessionRecord.retention))
+                    }
+                }
             }
         }
     }

@@ -5,6 +5,10 @@ import Foundation
 /// The gallery only keeps the row; what the challenge and the outcome say is the service's
 /// business, so both are opaque strings here (the service writes JSON into them).
 public struct LivenessSessionRecord: Sendable, Equatable {
+    /// How long a session's row is kept past its expiry, so a late upload still hears
+    /// "expired" (and the backend can still read a decision) before the sweep deletes it.
+    public static let retention: TimeInterval = 600
+
     /// Where a session is in its one use.
     public enum State: String, Sendable, CaseIterable {
         /// Waiting for its one recording.

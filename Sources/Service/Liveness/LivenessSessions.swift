@@ -23,7 +23,7 @@ actor LivenessSessions {
     let sweepInterval: TimeInterval
     /// How long a row is kept past its expiry, so that a late upload still hears "expired"
     /// rather than "not found".
-    static let retention: TimeInterval = 600
+    static let retention = LivenessSessionRecord.retention
     /// The time sessions expire by; injectable so tests advance it instead of sleeping.
     nonisolated let now: @Sendable () -> Date
     /// Random by default; a test injects a fixed challenge that matches a real clip.
