@@ -22,6 +22,9 @@ public struct GalleryError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let invalidArgument = Code(rawValue: "invalid_argument")
         /// The database failed or holds data this version cannot read.
         public static let storeFailure = Code(rawValue: "store_error")
+        /// The database server could not be reached (down, restarting, connections refused):
+        /// a retry later may succeed.
+        public static let storeUnavailable = Code(rawValue: "store_unavailable")
     }
 
     public let code: Code

@@ -166,8 +166,9 @@ public final class PostgresStore: GalleryStore {
     /// The store failure for `error`, logged first when it is the connection that failed rather
     /// than the statement (the server's message has no bound values; see `describe`).
     func failure(_ what: String, _ error: any Error) -> GalleryError {
-        let failure = PostgresStore.storeError(what, error, location: location)
+        var failure = PostgresStore.storeError(what, error, location: location)
         if PostgresStore.isConnectionProblem(error) {
+            failure = GalleryError(.storeUnavailable, failure.message)
             logger.warning(
                 "PostgreSQL connection problem",
                 metadata: ["database": "\(location.redacted)", "operation": "\(what)", "reason": "\(failure.message)"])
@@ -182,7 +183,10 @@ public final class PostgresStore: GalleryStore {
             let inner = error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError
             return inner.map(isConnectionProblem) ?? false
         case let error as PSQLError:
-            return error.serverInfo == nil
+            // No answer at all, or the server saying it is shutting down, starting up or has
+            // cut the connection (class 08 connection exceptions, 57P operator intervention).
+            guard let state = error.serverInfo?[.sqlState] else { return true }
+            return state.hasPrefix("08") || state.hasPrefix("57P")
         default:
             return false
         }

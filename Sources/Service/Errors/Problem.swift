@@ -76,6 +76,13 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 
     init(gallery error: GalleryError) {
+        if error.code == .storeUnavailable {
+            // The database is down or restarting: the client should retry, as for an overload.
+            self.init(
+                .serviceUnavailable, code: ProblemCode(error.code), detail: "the database is unavailable; retry shortly",
+                extensions: [:], retryAfter: 1)
+            return
+        }
         let status: HTTPResponse.Status =
             switch error.code {
             case .notFound: .notFound
