@@ -8,7 +8,7 @@ LFW := ../shared/data/lfw
 DEMO := out/demo-gallery
 DATA := data
 
-.PHONY: bootstrap run demo test bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format
+.PHONY: bootstrap run demo test bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos
 
 bootstrap:
 	@scripts/bootstrap
@@ -103,6 +103,16 @@ eval-cluster: bootstrap
 ## Recalibrate the shipped thresholds on the LFW training file (all pairs of its images).
 calibrate: bootstrap
 	$(LIKENESS) calibrate --pairs $(LFW)/pairsDevTrain.csv --root $(LFW)/images --select centered --output packs/insightface-mbf/calibration.json
+
+## Three nodes on one throwaway PostgreSQL behind HAProxy, loopback only; prints the front URL and
+## an API key (docs/deployment.md). `scripts/cluster status` and `scripts/cluster stop` afterwards.
+cluster: bootstrap
+	@scripts/cluster start
+
+## Chaos runs against that cluster (started and stopped if none runs): cross-node staleness of
+## erasures, a node killed and PostgreSQL restarted under load, key rotations while serving.
+chaos: bootstrap
+	@scripts/chaos
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

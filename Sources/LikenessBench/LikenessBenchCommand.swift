@@ -7,9 +7,10 @@ import ArgumentParser
 public struct LikenessBenchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "likeness bench",
-        abstract: "Benchmarks: the face pipeline (default), verification pairs, 1:N search, clustering.",
+        abstract: "Benchmarks: the face pipeline (default), verification pairs, 1:N search, clustering, index memory.",
         subcommands: [
             PipelineBenchCommand.self, VerifyBenchCommand.self, SearchBenchCommand.self, ClusterBenchCommand.self,
+            MemoryBenchCommand.self,
         ],
         defaultSubcommand: PipelineBenchCommand.self)
 

@@ -11,6 +11,7 @@ public struct Likeness: AsyncParsableCommand {
             CalibrateCommand.self, QualityCommand.self, TrackCommand.self, LivenessCommand.self, BenchCommand.self,
             EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, SubjectsCommand.self, ConsentCommand.self,
             AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self, ClusterCommand.self, ServeCommand.self,
+            BackupCommand.self, CompactCommand.self,
         ]
     )
 

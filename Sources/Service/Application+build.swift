@@ -11,20 +11,22 @@ import NIOCore
 /// every request logs through (tests pass a capturing one).
 public func buildApplication(
     configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery,
-    logger: Logger = Logger(label: "likeness.http")
+    logger: Logger = Logger(label: "likeness.http"), drain: ServiceDrain = ServiceDrain()
 ) -> some ApplicationProtocol {
     buildApplication(
-        configuration: configuration, analyzer: analyzer, gallery: gallery, logger: logger, livenessSessions: nil)
+        configuration: configuration, analyzer: analyzer, gallery: gallery, logger: logger, livenessSessions: nil,
+        drain: drain)
 }
 
 /// The same application over `livenessSessions` when given: tests pass sessions whose clock and
 /// challenges they set. Internal because `LivenessSessions` is.
 func buildApplication(
     configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery, logger: Logger,
-    livenessSessions: LivenessSessions?
+    livenessSessions: LivenessSessions?, drain: ServiceDrain = ServiceDrain()
 ) -> some ApplicationProtocol {
     let router = buildRouter(
-        configuration: configuration, analyzer: analyzer, gallery: gallery, livenessSessions: livenessSessions)
+        configuration: configuration, analyzer: analyzer, gallery: gallery, livenessSessions: livenessSessions,
+        drain: drain)
     var http = HTTP1Channel.Configuration()
     // Idle connections close a little after the request timeout, so a stalled body gets its 408
     // answer before the connection is dropped.
@@ -46,7 +48,7 @@ public func buildRouter(
 /// `configuration.livenessSessionSeconds` on the system clock with random challenges.
 func buildRouter(
     configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery,
-    livenessSessions: LivenessSessions?
+    livenessSessions: LivenessSessions?, drain: ServiceDrain = ServiceDrain()
 ) -> Router<ServiceRequestContext> {
     let metrics = ServiceMetrics()
     let dependencies = ServiceDependencies(
@@ -67,7 +69,7 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
-    HealthController(dependencies: dependencies, gate: gate).addRoutes(to: router)
+    HealthController(dependencies: dependencies, gate: gate, drain: drain).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
 
     let v1 = router.group("v1")
@@ -85,7 +87,8 @@ func buildRouter(
     let sessionRoutes = router.group("v1")
     let uploads = sessionRoutes.group().add(
         middleware: admission)
-    let sessions = livenessSessions ?? LivenessSessions(lifetime: configuration.livenessSessionSeconds)
+    let sessions = (livenessSessions ?? LivenessSessions(lifetime: configuration.livenessSessionSeconds))
+        .over(gallery.store)
     LivenessController(dependencies: dependencies, sessions: sessions).addRoutes(
         to: v1, sessionGroup: sessionRoutes, uploadGroup: uploads)
     CaptureController().addRoutes(to: router)

@@ -13,8 +13,11 @@ struct ServeCommand: AsyncParsableCommand {
             docs/api.md), then LIKENESS_* environment variables (each key upper-cased, e.g. \
             LIKENESS_PORT, LIKENESS_MAX_IN_FLIGHT), then these flags, each overriding the one before. Clients \
             authenticate with API keys from `likeness keys create --tenant T`. Errors are RFC 9457 \
-            application/problem+json with a stable code. SIGINT or SIGTERM stops it gracefully: \
-            requests in flight finish first. It logs to stderr (--log-level, --log-format or \
+            application/problem+json with a stable code. SIGTERM drains first: /readyz answers 503 \
+            at once while every request is still served for --drain-seconds (default 5), so a load \
+            balancer takes the node out; then it stops gracefully (a second SIGTERM skips the rest of \
+            the wait). SIGINT stops it gracefully at once. Either way requests in flight finish \
+            first. It logs to stderr (--log-level, --log-format or \
             LIKENESS_LOG_LEVEL, LIKENESS_LOG_FORMAT): one line per request, unexpected errors with \
             their cause, start-up and shutdown.
             """)
@@ -61,23 +64,51 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "False-match rate of search and duplicate checks when a request names none (default 1e-5).")
     var defaultSearchFMR: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to keep serving after SIGTERM with /readyz answering 503, before stopping (default 5; 0 stops at once; $LIKENESS_DRAIN_SECONDS, config drain_seconds).",
+            valueName: "seconds"))
+    var drainSeconds: Double?
+
+    /// The grace period when neither the file, the environment nor the flag names one.
+    static let defaultDrainSeconds = 5.0
+
     @OptionGroup var gallery: GalleryOptions
     @OptionGroup var pipeline: PipelineOptions
 
-    /// Where the gallery and the models are, as a config file may say (flags and environment win).
+    /// Where the gallery and the models are, and the SIGTERM grace period, as a config file may
+    /// say (flags and environment win).
     struct Locations: Decodable {
         var data: String?
         var database: String?
         var masterKeyFile: String?
         var models: String?
+        var drainSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case data, database, models
             case masterKeyFile = "master_key_file"
+            case drainSeconds = "drain_seconds"
         }
     }
 
-    static let locationKeys: Set<String> = ["data", "database", "master_key_file", "models"]
+    static let locationKeys: Set<String> = ["data", "database", "master_key_file", "models", "drain_seconds"]
+
+    /// The SIGTERM grace period: the flag, else `LIKENESS_DRAIN_SECONDS`, else the file, else 5 s.
+    func drainPeriod(_ locations: Locations, environment: [String: String]) throws -> Double {
+        var seconds = locations.drainSeconds ?? Self.defaultDrainSeconds
+        if let text = environment["LIKENESS_DRAIN_SECONDS"] {
+            guard let parsed = Double(text) else {
+                throw CLIError(code: "invalid_config", message: "LIKENESS_DRAIN_SECONDS=\(text) is not valid")
+            }
+            seconds = parsed
+        }
+        if let drainSeconds { seconds = drainSeconds }
+        guard seconds.isFinite, (0...3_600).contains(seconds) else {
+            throw CLIError(code: "invalid_config", message: "drain_seconds must be in 0...3600")
+        }
+        return seconds
+    }
 
     /// The config file's settings and locations; unknown keys are refused, so a typo is not ignored.
     func file(environment: [String: String]) throws -> (ServiceConfiguration, Locations) {
@@ -160,6 +191,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The file is read once; its settings and locations both come from that read.
         let (fromFile, locations) = try file(environment: environment)
         let settings = try settings(fromFile, environment: environment)
+        let drainSeconds = try drainPeriod(locations, environment: environment)
         // The file's locations apply where neither a flag nor the environment names one.
         var options = self.gallery
         if options.data == nil && environment["LIKENESS_DATA"] == nil { options.data = locations.data }
@@ -192,10 +224,13 @@ struct ServeCommand: AsyncParsableCommand {
                 "model_pack": .string(analyzer.pack.id),
                 "store": .string(store),
                 "workers": .stringConvertible(analyzer.workerCount),
+                "drain_seconds": .stringConvertible(drainSeconds),
             ])
+        let drain = ServiceDrain()
         try await buildApplication(
-            configuration: settings, analyzer: analyzer, gallery: gallery, logger: Logger(label: "likeness.http")
-        ).runService()
+            configuration: settings, analyzer: analyzer, gallery: gallery, logger: Logger(label: "likeness.http"),
+            drain: drain
+        ).runService(drain: drain, drainSeconds: drainSeconds, logger: logger)
         await gallery.close()
         logger.info("stopped; requests in flight finished")
     }

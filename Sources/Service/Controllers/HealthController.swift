@@ -1,6 +1,10 @@
 import FaceKit
 import Gallery
 import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
 import Workflows
 
 /// Liveness and readiness probes, and the metrics scrape.
@@ -8,6 +12,7 @@ struct HealthController {
     typealias Context = ServiceRequestContext
     let dependencies: ServiceDependencies
     let gate: InferenceGate
+    let drain: ServiceDrain
 
     func addRoutes(to router: Router<Context>) {
         router.get("healthz") { _, _ in try JSONBody.response(["status": "ok"]) }
@@ -26,8 +31,12 @@ struct HealthController {
         }
     }
 
-    /// Ready once the networks have loaded and answered, and the store answers a query.
+    /// Ready once the networks have loaded and answered, and the store answers a query; not
+    /// ready from the moment the server starts draining (it still serves everything else).
     func ready() async throws -> Response {
+        if drain.isDraining {
+            throw Problem(.serviceUnavailable, code: .notReady, detail: "the server is draining before it stops")
+        }
         do {
             try await dependencies.analyzer.warmUp()
         } catch {
@@ -59,5 +68,64 @@ struct HealthController {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+    }
+}
+
+/// Whether the server is draining: about to stop, so `/readyz` answers 503 `not_ready` and a
+/// load balancer's health check takes the node out of rotation, while every other route,
+/// `/healthz` included, is still served.
+public final class ServiceDrain: Sendable {
+    private let draining = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+
+    /// Withdraws readiness; there is no way back (the process stops after draining).
+    public func begin() { draining.store(true, ordering: .releasing) }
+}
+
+extension ApplicationProtocol {
+    /// Runs the application until a signal stops it.
+    ///
+    /// - SIGTERM (what systemd, Kubernetes and `kill` send): `drain` begins, so `/readyz`
+    ///   answers 503 at once, and the server goes on serving in-flight and new requests for
+    ///   `drainSeconds`, long enough for a load balancer's health checks to take the node out;
+    ///   then it stops gracefully: it closes the listening socket and finishes the requests in
+    ///   flight. A second SIGTERM cuts the grace period short.
+    /// - SIGINT (Ctrl-C): stops gracefully at once, without the grace period.
+    public func runService(drain: ServiceDrain, drainSeconds: Double, logger: Logger) async throws {
+        let group = ServiceGroup(
+            configuration: .init(services: [self], gracefulShutdownSignals: [.sigint], logger: self.logger))
+        // Trapped before the group runs, so a SIGTERM that arrives early is not the default (fatal) one.
+        let terminations = await UnixSignalsSequence(trapping: .sigterm)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                var timer: Task<Void, Never>?
+                defer { timer?.cancel() }
+                // Ends (nil) when the task is cancelled: the group stopped for another reason.
+                for await _ in terminations {
+                    if timer == nil {
+                        drain.begin()
+                        logger.notice(
+                            "SIGTERM: draining, /readyz answers 503; stopping in \(drainSeconds) s",
+                            metadata: ["drain_seconds": .stringConvertible(drainSeconds)])
+                        timer = Task {
+                            try? await Task.sleep(for: .milliseconds(Int64(drainSeconds * 1000)))
+                            guard !Task.isCancelled else { return }
+                            logger.notice("drained: stopping; requests in flight finish first")
+                            await group.triggerGracefulShutdown()
+                        }
+                    } else {
+                        logger.notice("second SIGTERM: stopping now; requests in flight finish first")
+                        await group.triggerGracefulShutdown()
+                    }
+                }
+            }
+            // The group returns once the server has stopped; the signal listener then has nothing to do.
+            try await tasks.next()
+            tasks.cancelAll()
+        }
     }
 }
