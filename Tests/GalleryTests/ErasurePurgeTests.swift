@@ -206,7 +206,8 @@ struct ErasurePurgeTests {
         }
         let started = ContinuousClock.now
         await purger.request()
-        #expect(await purger.waitUntilIdle(timeout: .seconds(30)))
+        // Generous: a loaded 2-core machine can starve the cooperative pool for a while.
+        #expect(await purger.waitUntilIdle(timeout: .seconds(150)))
         #expect(await counter.value == 4)
         // 40 + 80 + 160 ms between the four runs.
         #expect(ContinuousClock.now - started >= .milliseconds(280))
@@ -227,7 +228,7 @@ struct ErasurePurgeTests {
         await purger.request()
         #expect(await purger.waitUntilIdle(timeout: .milliseconds(300)) == false)
         // Retries go on (the delays are capped at 30 ms); a loaded machine may need a while.
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(150)
         while await purger.status.consecutiveFailures < 3, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
