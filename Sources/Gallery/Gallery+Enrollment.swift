@@ -27,7 +27,7 @@ extension Gallery {
             do {
                 try await synchronize()
                 return try await enrollOnce(request)
-            } catch let stale as StaleKeys where attempt < 4 {
+            } catch let stale as StaleKeys where attempt < 8 {
                 forgetTenantKeys(stale.tenantID)
             } catch is ConcurrentEnrollment where attempt < 8 {
                 continue  // another process enrolled meanwhile: search its templates too

@@ -90,11 +90,11 @@ extension Gallery {
                 let count = try await rotateTenantKeyOnce(from: old)
                 try await synchronize()
                 return count
-            } catch let error as StaleKeys where attempt < 5 {
+            } catch let error as StaleKeys where attempt < 8 {
                 _ = error
                 forgetTenantKeys(old.tenant.id)
                 try await synchronize()
-            } catch is StaleMasterKey where attempt < 5 {
+            } catch is StaleMasterKey where attempt < 8 {
                 reloadMasterKey()
             }
         }

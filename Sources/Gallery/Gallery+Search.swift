@@ -36,10 +36,21 @@ extension Gallery {
     {
         guard (1...100).contains(k) else { throw GalleryError(.invalidArgument, "top k must be in 1...100") }
         try checkDimension(vector)
-        try await synchronize()
-        let keys = try await keys(for: tenant, create: true)
-        let index = try await index(for: keys, pack: pack)
-        let candidates = try await Gallery.rank(vector, keys: keys, index: index, k: k, threshold: threshold)
+        var attempt = 0
+        var candidates: [Candidate]
+        while true {
+            attempt += 1
+            do {
+                try await synchronize()
+                let keys = try await keys(for: tenant, create: true)
+                let index = try await index(for: keys, pack: pack)
+                candidates = try await Gallery.rank(vector, keys: keys, index: index, k: k, threshold: threshold)
+                break
+            } catch let stale as StaleKeys where attempt < 8 {
+                // Another process rotated the tenant's key while the index was being built.
+                forgetTenantKeys(stale.tenantID)
+            }
+        }
         let matches = candidates.filter(\.match)
         try await record(
             AuditDraft(
@@ -86,7 +97,7 @@ extension Gallery {
             do {
                 return try await verifyOnce(
                     tenant: tenant, subject: subject, pack: pack, vector: vector, threshold: threshold)
-            } catch let stale as StaleKeys where attempt < 4 {
+            } catch let stale as StaleKeys where attempt < 8 {
                 // Rotated by another process since the log was read: apply it and read again.
                 forgetTenantKeys(stale.tenantID)
                 try await synchronize()

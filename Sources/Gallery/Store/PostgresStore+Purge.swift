@@ -40,8 +40,11 @@ extension PostgresStore {
             try await rows("reading the server's clock", "SELECT clock_timestamp() AS now")
             .first.map { try $0.value("now", as: Date.self) } ?? Date.distantPast
         do {
-            // Not in a transaction: VACUUM refuses to run inside one.
-            _ = try await client.query("VACUUM template", logger: PostgresStore.queryLogger).collect()
+            // Not in a transaction: VACUUM refuses to run inside one. TRUNCATE false: giving
+            // empty pages at the end back to the file system needs a brief ACCESS EXCLUSIVE lock,
+            // which blocks every reader of the table and queues behind other nodes' purges.
+            _ = try await client.query("VACUUM (TRUNCATE false) template", logger: PostgresStore.queryLogger)
+                .collect()
         } catch {
             throw failure("vacuuming the template table", error)
         }
