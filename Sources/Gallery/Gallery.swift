@@ -168,7 +168,7 @@ public actor Gallery {
         }
         guard let tenant else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
         if let keys = tenantKeys[tenantName], keys.tenant.keyVersion >= tenant.keyVersion { return keys }
-        let dataKey = try unwrapDataKey(of: tenant).withUnsafeBytes { Data($0) }
+        let dataKey = try await unwrapDataKey(of: tenant).withUnsafeBytes { Data($0) }
         let keys = try await Gallery.deriveKeys(tenant: tenant, dataKey: dataKey, dimension: configuration.dimension)
         // A rotation applied while the keys were derived makes them stale: do not cache them.
         if let cached = tenantKeys[tenantName], cached.tenant.keyVersion >= keys.tenant.keyVersion { return cached }
@@ -178,12 +178,22 @@ public actor Gallery {
 
     /// A tenant's data key; when the master key was replaced by another process, the new one is
     /// loaded first.
-    func unwrapDataKey(of tenant: Tenant) throws -> SymmetricKey {
-        do {
-            return try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
-        } catch {
-            reloadMasterKey()
-            return try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
+    ///
+    /// The rotating process renames its key file just after its commit, so a key wrapped under
+    /// the new master key may be read a moment before the file holds it: wait a little for it.
+    func unwrapDataKey(of tenant: Tenant) async throws -> SymmetricKey {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
+            } catch {
+                guard attempt < 40, masterKey.file != nil else { throw error }
+                reloadMasterKey()
+                if (try? wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)) == nil {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
         }
     }
 
