@@ -78,7 +78,8 @@ func buildRouter(
     let images = v1.group().add(
         middleware: admission)
     FaceController(dependencies: dependencies).addRoutes(to: images)
-    SubjectController(dependencies: dependencies).addRoutes(to: v1, imageGroup: images)
+    SubjectController(dependencies: dependencies).addRoutes(to: v1)
+    EnrollmentController(dependencies: dependencies).addRoutes(imageGroup: images)
     SearchController(dependencies: dependencies).addRoutes(imageGroup: images)
     ClusterController(dependencies: dependencies).addRoutes(imageGroup: images)
     AuditController(dependencies: dependencies).addRoutes(to: v1)

@@ -4,7 +4,7 @@ import Gallery
 import Hummingbird
 import Workflows
 
-/// `/v1/subjects…`: create, read and erase subjects, enrol faces, sign in, record consent.
+/// `/v1/subjects…`: create, read and erase subjects, record consent.
 ///
 /// Everything is scoped to the tenant of the request's API key: another tenant's subject is
 /// simply not found.
@@ -13,14 +13,12 @@ struct SubjectController {
     let dependencies: ServiceDependencies
     var gallery: Gallery { dependencies.gallery }
 
-    func addRoutes(to group: RouterGroup<Context>, imageGroup: RouterGroup<Context>) {
+    func addRoutes(to group: RouterGroup<Context>) {
         group.post("subjects") { request, context in try await create(request, context) }
         group.get("subjects/{id}") { _, context in try await show(context) }
         group.delete("subjects/{id}") { _, context in try await erase(context) }
         group.post("subjects/{id}/consents") { request, context in try await grantConsent(request, context) }
         group.delete("subjects/{id}/consents") { request, context in try await revokeConsent(request, context) }
-        imageGroup.post("subjects/{id}/faces") { request, context in try await enroll(request, context) }
-        imageGroup.post("subjects/{id}/verify") { request, context in try await verify(request, context) }
     }
 
     static func subjectID(_ context: Context) throws -> String {
@@ -110,55 +108,5 @@ struct SubjectController {
         let (revoked, erasure) = try await gallery.revokeConsent(
             tenant: key.tenantName, subject: subject, purpose: purpose)
         return try JSONBody.response(RevocationAnswer(revoked: revoked, erasure: erasure.map(ErasureDocument.init)))
-    }
-
-    /// Enrols one or more faces (`image`, repeatable, or `images`), each passing the enrolment
-    /// quality profile; a face matching another subject is refused (409 `possible_duplicate`)
-    /// unless `policy` is `enroll_and_flag`.
-    func enroll(_ request: Request, _ context: Context) async throws -> Response {
-        let key = try context.requireKey()
-        let subject = try Self.subjectID(context)
-        let fields = try await ImageRequest.read(
-            request, limits: dependencies.configuration, imageFields: ["image", "images"],
-            otherFields: ["policy", "purpose"])
-        let images = fields.images("image", "images")
-        guard !images.isEmpty else {
-            throw Problem(.badRequest, code: .validationFailed, detail: "missing field image")
-        }
-        let policyName = try fields.string("policy") ?? DuplicatePolicy.reject.rawValue
-        guard let policy = DuplicatePolicy(rawValue: policyName) else {
-            throw Problem(.badRequest, code: .validationFailed, detail: "policy must be reject or enroll_and_flag")
-        }
-        let plan = EnrollmentPlan(
-            tenant: key.tenantName, subject: subject, purpose: try fields.string("purpose") ?? Gallery.defaultPurpose,
-            policy: policy, duplicateFMR: dependencies.configuration.defaultSearchFMR)
-        // Refused before the images are even decoded when the subject could not be enrolled anyway.
-        try await gallery.checkConsent(tenant: key.tenantName, subject: subject, purpose: plan.purpose)
-        var named: [NamedImage] = []
-        for (position, bytes) in images.enumerated() {
-            let field = images.count == 1 ? "image" : "image[\(position)]"
-            named.append(NamedImage(name: field, image: try await dependencies.decode(bytes, field: field)))
-        }
-        let document = try await dependencies.people.enroll(named, plan: plan)
-        if document.status == .possibleDuplicate {
-            throw WorkflowError(
-                .possibleDuplicate,
-                "the face matches \(document.duplicates.count) other subject(s); nothing was enrolled",
-                duplicates: document.duplicates)
-        }
-        return try JSONBody.response(document, status: .created)
-    }
-
-    /// Face sign-in: the probe against every template of the claimed subject.
-    func verify(_ request: Request, _ context: Context) async throws -> Response {
-        let key = try context.requireKey()
-        let subject = try Self.subjectID(context)
-        let fields = try await ImageRequest.read(
-            request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["fmr"])
-        let point = try dependencies.operatingPoint(
-            fmr: try fields.double("fmr"), default: dependencies.configuration.defaultFMR)
-        let image = try await dependencies.decode(try fields.image("image"), field: "image")
-        return try JSONBody.response(
-            try await dependencies.people.verify(image, tenant: key.tenantName, subject: subject, point: point))
     }
 }
