@@ -52,6 +52,7 @@ test: bootstrap
 	@scripts/parity
 	@scripts/report-check
 	@scripts/api-check
+	@scripts/python-client-check
 	@scripts/capture-check
 	@scripts/capture-check --browser firefox
 	@url=$$(scripts/postgres-test-cluster start) || exit 1; trap 'scripts/postgres-test-cluster stop' EXIT; \
@@ -92,7 +93,7 @@ eval: bootstrap
 
 ## 1:N identification on LFW through a real gallery: rank-1, TPIR and FPIR.
 eval-gallery: bootstrap
-	$(LIKENESS) eval-gallery --root $(LFW)/images --select centered
+	$(LIKENESS) eval-gallery --root $(LFW)/images --select centered --gallery-size 100,1000,all --fpir 5e-2,2e-2,1e-2,1e-3 --held-out-from $(LFW)/pairsDevTrain.csv
 
 ## Group LFW's faces by person and score the groups against the folder names (report in out/).
 eval-cluster: bootstrap

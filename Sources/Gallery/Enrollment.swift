@@ -28,6 +28,7 @@ public struct EnrollmentRequest: Sendable {
     /// The similarity at which a face is taken to belong to another subject.
     public var duplicateThreshold: Double
     public var policy: DuplicatePolicy
+    /// Canonical JSON object text (`SubjectMetadata.json`) for a subject the enrolment creates.
     public var metadata: String?
 
     public init(
@@ -50,6 +51,11 @@ public struct EnrollmentRequest: Sendable {
 public struct DuplicateFinding: Sendable, Equatable, Codable {
     public var subject: String
     public var similarity: Double
+
+    public init(subject: String, similarity: Double) {
+        self.subject = subject
+        self.similarity = similarity
+    }
 }
 
 /// The outcome of an enrolment.

@@ -15,11 +15,14 @@ extension Gallery {
         return AuditVerification.check(events, signer: signer)
     }
 
-    /// Events in order after `afterSequence`; all tenants' when `tenant` is nil.
-    public func auditEvents(tenant: String?, afterSequence: Int64 = 0, limit: Int = 1_000) async throws
-        -> [AuditEvent]
-    {
-        try await store.auditEvents(tenant: tenant, afterSequence: afterSequence, limit: max(1, min(limit, 10_000)))
+    /// Events in order after `afterSequence` that pass `filter` (applied by the store's query,
+    /// so a page holds `limit` matching events whenever there are that many); all tenants' when
+    /// `tenant` is nil.
+    public func auditEvents(
+        tenant: String?, filter: AuditFilter = .none, afterSequence: Int64 = 0, limit: Int = 1_000
+    ) async throws -> [AuditEvent] {
+        try await store.auditEvents(
+            tenant: tenant, filter: filter, afterSequence: afterSequence, limit: max(1, min(limit, 10_000)))
     }
 
     /// Whether a tenant's index holds exactly the templates its store holds for a pack.

@@ -67,7 +67,13 @@ extension Gallery {
                 status: .possibleDuplicate, subject: request.subject, templateIDs: [], duplicates: duplicates)
         }
         details["flagged"] = .bool(!duplicates.isEmpty)
-        let stored = try await store.transaction { [signer, details, actor = actorName] transaction in
+        var hadTemplates = false
+        if let existing, existing.erasedAt == nil {
+            hadTemplates = try await !store.templates(subjectID: existing.id).isEmpty
+        }
+        let stored = try await store.transaction {
+            [signer, details, actor = actorName, requireConsent = configuration.requireConsent, hadTemplates]
+            transaction in
             // The subject is created (or revived) with its templates, their changes and their
             // event, or not at all; and only under the tenant's current key.
             let now = Date()
@@ -81,8 +87,21 @@ extension Gallery {
             if try await transaction.templatesAdded(tenantID: keys.tenant.id, after: checkedUpTo) {
                 throw ConcurrentEnrollment()
             }
-            let subject = try await transaction.upsertSubject(
-                tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata, at: now)
+            let upserted = try await transaction.storeSubject(
+                tenantID: keys.tenant.id, externalID: request.subject, metadata: request.metadata,
+                consentRequired: requireConsent, at: now)
+            let subject = upserted.subject
+            var details = details
+            var startDraft = AuditDraft(tenant: request.tenant, actor: actor, action: "enroll")
+            try await Gallery.startAfresh(upserted, in: transaction, audit: &startDraft)
+            details.merge(startDraft.details) { current, _ in current }
+            // The legal basis of the subject's templates: an enrolment under required consent
+            // makes withdrawal erase the subject; one without (another basis) makes it stay,
+            // unless templates enrolled under consent are there already.
+            let consentRequired = hadTemplates ? (subject.consentRequired || requireConsent) : requireConsent
+            if upserted.outcome == .existing, consentRequired != subject.consentRequired {
+                try await transaction.updateSubjectConsentRequired(subject.id, consentRequired)
+            }
             var stored: [Template] = []
             for (vector, sample) in zip(protected, request.samples) {
                 // Sealed here because the subject's id is part of each template's authenticated context.
@@ -93,9 +112,15 @@ extension Gallery {
                 try await transaction.appendChange(
                     NewChange(.templateAdded, tenantID: keys.tenant.id, subjectID: subject.id, templateID: row.id),
                     at: now)
+                if !duplicates.isEmpty {
+                    try await transaction.insertFaceFlag(
+                        NewFaceFlag(
+                            tenantID: keys.tenant.id, subjectID: subject.id, templateID: row.id,
+                            code: .possibleDuplicate, duplicates: duplicates),
+                        at: now)
+                }
                 stored.append(row)
             }
-            var details = details
             details["templates"] = .strings(stored.map { String($0.id) })
             _ = try await transaction.appendAudit(
                 AuditDraft(

@@ -9,6 +9,8 @@ public struct SubjectDetails: Sendable, Equatable {
         public var pack: String
         public var quality: Double?
         public var createdAt: Date
+        /// What enrolment raised about the face (reviewed or not).
+        public var flags: [FaceFlag] = []
     }
     public var subject: Subject
     public var templates: [TemplateSummary]
@@ -32,13 +34,12 @@ extension Gallery {
         return try await store.subjects(tenantID: keys.tenant.id, afterID: afterID, limit: max(1, min(limit, 10_000)))
     }
 
-    /// Creates a subject that does not exist yet (an erased one may be created again).
+    /// Creates a subject that does not exist yet. An erased id starts afresh: created now, with
+    /// no consent records (the old ones are deleted; the audit trail keeps their grants and
+    /// revocations), the same internal id.
     /// - Throws: `already_exists` when an active subject has that id.
-    public func createSubject(tenant: String, subject: String, metadata: String?) async throws -> Subject {
+    public func createSubject(tenant: String, subject: String, metadata: SubjectMetadata?) async throws -> Subject {
         try Gallery.validate(name: subject, what: "subject")
-        if let metadata, metadata.utf8.count > 4_096 {
-            throw GalleryError(.invalidArgument, "metadata must be at most 4096 bytes")
-        }
         let keys = try await keys(for: tenant, create: true)
         if let existing = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
             existing.erasedAt == nil
@@ -46,13 +47,54 @@ extension Gallery {
             throw GalleryError(.alreadyExists, "subject \(subject) exists")
         }
         let draft = AuditDraft(tenant: tenant, actor: actorName, action: "subject.create", subject: subject)
-        return try await store.transaction { [signer] transaction in
+        return try await store.transaction { [signer, requireConsent = configuration.requireConsent] transaction in
             let now = Date()
-            let record = try await transaction.upsertSubject(
-                tenantID: keys.tenant.id, externalID: subject, metadata: metadata, at: now)
+            let stored = try await transaction.storeSubject(
+                tenantID: keys.tenant.id, externalID: subject, metadata: metadata?.json,
+                consentRequired: requireConsent, at: now)
+            guard stored.outcome != .existing else {
+                throw GalleryError(.alreadyExists, "subject \(subject) exists")
+            }
+            var draft = draft
+            try await Gallery.startAfresh(stored, in: transaction, audit: &draft)
             _ = try await transaction.appendAudit(draft, signer: signer, at: now)
-            return record
+            return stored.subject
         }
+    }
+
+    /// For a subject just revived from erasure: deletes its old consent records, and notes it in
+    /// the event that goes with it.
+    static func startAfresh(_ stored: StoredSubject, in transaction: any StoreTransaction, audit: inout AuditDraft)
+        async throws
+    {
+        guard stored.outcome == .revived else { return }
+        let deleted = try await transaction.deleteConsents(subjectID: stored.subject.id)
+        audit.details["recreated"] = .bool(true)
+        audit.details["old_consents_deleted"] = .int(deleted)
+    }
+
+    /// Replaces a live subject's metadata (nil clears it).
+    public func updateMetadata(tenant: String, subject: String, metadata: SubjectMetadata?) async throws -> Subject {
+        let record = try await liveSubject(tenant: tenant, subject: subject)
+        let draft = AuditDraft(
+            tenant: tenant, actor: actorName, action: "subject.update", subject: subject,
+            details: ["metadata_bytes": .int(metadata?.json.utf8.count ?? 0)])
+        try await store.transaction { [signer] transaction in
+            try await transaction.updateSubjectMetadata(record.id, metadata: metadata?.json)
+            _ = try await transaction.appendAudit(draft, signer: signer)
+        }
+        var updated = record
+        updated.metadata = metadata?.json
+        return updated
+    }
+
+    /// A live subject of the tenant, or `not_found`.
+    func liveSubject(tenant: String, subject: String) async throws -> Subject {
+        let keys = try await keys(for: tenant, create: true)
+        guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject),
+            record.erasedAt == nil
+        else { throw GalleryError(.notFound, "no subject \(subject)") }
+        return record
     }
 
     public func details(tenant: String, subject: String) async throws -> SubjectDetails {
@@ -60,8 +102,10 @@ extension Gallery {
         guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject) else {
             throw GalleryError(.notFound, "no subject \(subject)")
         }
+        let flags = Dictionary(grouping: try await store.faceFlags(subjectID: record.id), by: \.templateID)
         let templates = try await store.templates(subjectID: record.id).map {
-            SubjectDetails.TemplateSummary(id: $0.id, pack: $0.pack, quality: $0.quality, createdAt: $0.createdAt)
+            SubjectDetails.TemplateSummary(
+                id: $0.id, pack: $0.pack, quality: $0.quality, createdAt: $0.createdAt, flags: flags[$0.id] ?? [])
         }
         return SubjectDetails(
             subject: record, templates: templates, consents: try await store.consents(subjectID: record.id))
@@ -86,6 +130,7 @@ extension Gallery {
         // event says how many templates went, all in one transaction.
         let removed = try await store.transaction { [signer] transaction in
             let now = Date()
+            try await transaction.deleteFaceFlags(subjectID: record.id, templateIDs: nil)
             let removed = try await transaction.deleteTemplates(subjectID: record.id)
             for id in removed {
                 try await transaction.appendChange(
@@ -106,10 +151,24 @@ extension Gallery {
         return ErasureReceipt(subject: subject, templatesDeleted: removed.count, purged: purged)
     }
 
-    /// Records a consent, creating the subject if needed.
+    /// Records a consent, creating the subject if needed; the active record when the subject
+    /// already has one for the purpose and text version.
     public func grantConsent(
         tenant: String, subject: String, purpose: String, textVersion: String, text: String, evidence: String?
     ) async throws -> Consent {
+        try await recordConsent(
+            tenant: tenant, subject: subject, purpose: purpose, textVersion: textVersion, text: text,
+            evidence: evidence
+        ).consent
+    }
+
+    /// Records a consent, creating the subject if needed (an erased one starts afresh, see
+    /// `createSubject`). Idempotent per purpose and text version: while a consent for both is
+    /// active it is returned as it is (`created` false) and nothing is written.
+    public func recordConsent(
+        tenant: String, subject: String, purpose: String, textVersion: String, text: String, evidence: String?
+    ) async throws -> (consent: Consent, created: Bool) {
+        try Gallery.validate(name: subject, what: "subject")
         try Gallery.validate(name: purpose, what: "purpose")
         try Gallery.validate(name: textVersion, what: "consent text version")
         let keys = try await keys(for: tenant, create: true)
@@ -121,42 +180,53 @@ extension Gallery {
             details: [
                 "purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash),
             ])
-        return try await store.transaction { [signer] transaction in
+        return try await store.transaction { [signer, requireConsent = configuration.requireConsent] transaction in
             let now = Date()
-            let record = try await transaction.upsertSubject(
-                tenantID: keys.tenant.id, externalID: subject, metadata: nil, at: now)
-            let stored = try await transaction.insertConsent(consent, subjectID: record.id, at: now)
+            let stored = try await transaction.storeSubject(
+                tenantID: keys.tenant.id, externalID: subject, metadata: nil, consentRequired: requireConsent, at: now)
+            if stored.outcome == .existing,
+                let active = try await transaction.subjectConsents(stored.subject.id).first(where: {
+                    $0.isActive && $0.purpose == purpose && $0.textVersion == textVersion
+                })
+            {
+                return (active, false)
+            }
+            var draft = draft
+            try await Gallery.startAfresh(stored, in: transaction, audit: &draft)
+            let record = try await transaction.insertConsent(consent, subjectID: stored.subject.id, at: now)
             _ = try await transaction.appendAudit(draft, signer: signer, at: now)
-            return stored
+            return (record, true)
         }
     }
 
-    /// Revokes a subject's consent for a purpose. When consent is required and none remains
-    /// active, the subject's templates are erased: they may no longer be used.
+    /// Revokes a subject's active consent for a purpose. When the subject's consent is required
+    /// (`Subject.consentRequired`: it was not enrolled under another legal basis) and no active
+    /// consent remains, for any purpose, the subject is erased: its templates may no longer be
+    /// used.
+    /// - Throws: `not_found` when the subject has no active consent for the purpose; nothing is
+    ///   revoked or erased then.
     public func revokeConsent(tenant: String, subject: String, purpose: String) async throws -> (
         revoked: Int, erasure: ErasureReceipt?
     ) {
         let keys = try await keys(for: tenant, create: true)
-        guard let record = try await store.subject(tenantID: keys.tenant.id, externalID: subject) else {
-            throw GalleryError(.notFound, "no subject \(subject)")
-        }
+        let record = try await liveSubject(tenant: tenant, subject: subject)
         let draft = AuditDraft(
             tenant: tenant, actor: actorName, action: "consent.revoke", subject: subject,
             details: ["purpose": .string(purpose)])
         let revoked = try await store.transaction { [signer] transaction in
             let now = Date()
             let revoked = try await transaction.revokeConsents(subjectID: record.id, purpose: purpose, at: now)
-            if revoked > 0 {
-                try await transaction.appendChange(
-                    NewChange(.consentWithdrawn, tenantID: keys.tenant.id, subjectID: record.id), at: now)
+            guard revoked > 0 else {
+                throw GalleryError(.notFound, "no active consent for \(purpose)")
             }
+            try await transaction.appendChange(
+                NewChange(.consentWithdrawn, tenantID: keys.tenant.id, subjectID: record.id), at: now)
             var draft = draft
             draft.details["revoked"] = .int(revoked)
             _ = try await transaction.appendAudit(draft, signer: signer, at: now)
             return revoked
         }
-        guard configuration.requireConsent, record.erasedAt == nil,
-            try await !store.consents(subjectID: record.id).contains(where: \.isActive)
+        guard record.consentRequired, try await !store.consents(subjectID: record.id).contains(where: \.isActive)
         else { return (revoked, nil) }
         let receipt = try await erase(tenant: tenant, subject: subject, reason: "consent withdrawn")
         return (revoked, receipt)

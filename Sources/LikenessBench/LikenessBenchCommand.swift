@@ -8,6 +8,12 @@ public struct LikenessBenchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "likeness bench",
         abstract: "Benchmarks: the face pipeline (default), verification pairs, 1:N search, clustering, index memory.",
+        discussion: """
+            Examples:
+              likeness bench pipeline ../shared/data/lfw/images --limit 200
+              likeness bench search --gallery 100000 --real-root ../shared/data/lfw/images
+              likeness bench memory --templates 1000000 --json
+            """,
         subcommands: [
             PipelineBenchCommand.self, VerifyBenchCommand.self, SearchBenchCommand.self, ClusterBenchCommand.self,
             MemoryBenchCommand.self,

@@ -1,15 +1,27 @@
 import ArgumentParser
 import Foundation
+import Workflows
 
 /// The `likeness` command-line tool; `Sources/likeness` is its thin `@main`.
 public struct Likeness: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "likeness",
         abstract: "Self-hosted face verification: detect, compare and evaluate faces; enrol and search a gallery.",
+        discussion: """
+            Every command has --help. Exit status: 0 success, 1 a negative answer (verify: no \
+            match; enroll: possible duplicate), 2 an error (`error: <code>: <message>` on stderr).
+
+            Examples:
+              likeness detect photo.jpg
+              likeness verify selfie.jpg id-card.jpg --document
+              likeness serve --data data
+            """,
+        version: "likeness \(LikenessVersion.current)",
         subcommands: [
             DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
             CalibrateCommand.self, QualityCommand.self, TrackCommand.self, LivenessCommand.self, BenchCommand.self,
-            EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, SubjectsCommand.self, ConsentCommand.self,
+            EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, IdentifyCommand.self, SubjectsCommand.self,
+            ConsentCommand.self,
             AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self, ClusterCommand.self, ServeCommand.self,
             BackupCommand.self, CompactCommand.self,
         ]

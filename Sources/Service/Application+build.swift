@@ -69,6 +69,7 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: QueryParameterMiddleware())
     HealthController(dependencies: dependencies, gate: gate, drain: drain).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
 
@@ -81,8 +82,12 @@ func buildRouter(
     SubjectController(dependencies: dependencies).addRoutes(to: v1)
     EnrollmentController(dependencies: dependencies).addRoutes(imageGroup: images)
     SearchController(dependencies: dependencies).addRoutes(imageGroup: images)
+    IdentifyController(dependencies: dependencies).addRoutes(imageGroup: images)
+    CompareController(dependencies: dependencies).addRoutes(imageGroup: images)
+    BatchVerifyController(dependencies: dependencies).addRoutes(imageGroup: images)
     ClusterController(dependencies: dependencies).addRoutes(imageGroup: images)
     AuditController(dependencies: dependencies).addRoutes(to: v1)
+    ReviewController(dependencies: dependencies).addRoutes(to: v1)
 
     // Liveness sessions are opened by an API key or by the session's own capture token.
     let sessionRoutes = router.group("v1")

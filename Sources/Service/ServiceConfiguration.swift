@@ -1,4 +1,5 @@
 import Foundation
+import Workflows
 
 /// How `likeness serve` runs: where it listens, what it accepts and how it sheds load.
 ///
@@ -41,6 +42,9 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
     public var defaultFMR = 1e-4
     /// The false-match rate of 1:N search and duplicate detection when a request names none.
     public var defaultSearchFMR = 1e-5
+    /// Each tenant's enrolment quality profile and the overrides its requests may ask for
+    /// (the file's `enrollment` section; `likeness serve --enrollment-profile`, `--enrollment-allow`).
+    public var enrollment = EnrollmentPolicy()
 
     public init() {}
 
@@ -63,6 +67,7 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         case livenessSessionSeconds = "liveness_session_seconds"
         case defaultFMR = "default_fmr"
         case defaultSearchFMR = "default_search_fmr"
+        case enrollment
     }
 
     /// Reads every field the file names; the others keep their defaults.
@@ -89,6 +94,7 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         try read(.livenessSessionSeconds, &livenessSessionSeconds)
         try read(.defaultFMR, &defaultFMR)
         try read(.defaultSearchFMR, &defaultSearchFMR)
+        try read(.enrollment, &enrollment)
     }
 
     /// The problems with these settings, one line each; empty when they are usable.
@@ -133,6 +139,7 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
         where !(fmr > 0 && fmr < 1) {
             problems.append("\(name) must be in (0, 1)")
         }
+        problems += enrollment.problems()
         return problems
     }
 }

@@ -27,11 +27,11 @@ struct SubjectRouteTests {
         try await harness.run { client in
             try await client.execute(
                 uri: "/v1/subjects", method: .post, headers: HTTPBody.headers(key),
-                body: try HTTPBody.json(["id": "paul", "metadata": "customer 17"])
+                body: try HTTPBody.json(["id": "paul", "metadata": ["customer": 17]])
             ) { response in
                 #expect(response.status == .created)
                 #expect(response.headers[.location] == "/v1/subjects/paul")
-                #expect((try? HTTPBody.object(response))?["metadata"] as? String == "customer 17")
+                #expect(((try? HTTPBody.object(response))?["metadata"] as? [String: Any])?["customer"] as? Int == 17)
             }
             try await client.execute(
                 uri: "/v1/subjects", method: .post, headers: HTTPBody.headers(key),

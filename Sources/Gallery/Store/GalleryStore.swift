@@ -47,6 +47,14 @@ public protocol GalleryStore: LivenessSessionStore {
     func subjects(tenantID: Int64, afterID: Int64, limit: Int) async throws -> [Subject]
     /// Subjects that are not erased.
     func subjectCount(tenantID: Int64) async throws -> Int
+    /// Live subjects whose external id starts with `prefix` (empty: all), in byte order of the
+    /// external id after `after` (nil: from the start), at most `limit`, with their face counts,
+    /// active consents' purposes, and the total matching the prefix.
+    func subjectPage(tenantID: Int64, prefix: String, after: String?, limit: Int) async throws -> StoredSubjectPage
+    /// A subject's flags, in template order.
+    func faceFlags(subjectID: Int64) async throws -> [FaceFlag]
+    /// A tenant's unreviewed flags on templates after `afterTemplateID`, in template order.
+    func openFaceFlags(tenantID: Int64, afterTemplateID: Int64, limit: Int) async throws -> [FaceFlag]
     /// A subject's templates in id order.
     func templates(subjectID: Int64) async throws -> [Template]
     /// All live templates of a tenant made by one pack, for building its index.
@@ -78,6 +86,40 @@ public protocol GalleryStore: LivenessSessionStore {
     func changeNotifications() -> AsyncStream<Int64>?
 
     // Audit
+    /// Events in sequence order after `afterSequence` that pass `filter`, optionally one tenant's only.
+    func auditEvents(tenant: String?, filter: AuditFilter, afterSequence: Int64, limit: Int) async throws
+        -> [AuditEvent]
+}
+
+extension GalleryStore {
     /// Events in sequence order after `afterSequence`, optionally one tenant's only.
-    func auditEvents(tenant: String?, afterSequence: Int64, limit: Int) async throws -> [AuditEvent]
+    public func auditEvents(tenant: String?, afterSequence: Int64, limit: Int) async throws -> [AuditEvent] {
+        try await auditEvents(tenant: tenant, filter: .none, afterSequence: afterSequence, limit: limit)
+    }
+}
+
+/// The bounds of the external ids that start with a prefix, in byte (code point) order: those
+/// at or above `lower` and, when there is one, below `upper`.
+struct PrefixRange: Equatable {
+    var lower: String
+    var upper: String?
+
+    init(_ prefix: String) {
+        lower = prefix
+        // The prefix with its last scalar raised by one (a scalar at the top of the range is
+        // dropped and the one before it raised): UTF-8 byte order is code point order.
+        var scalars = Array(prefix.unicodeScalars)
+        while let last = scalars.popLast() {
+            var next = last.value + 1
+            if (0xD800...0xDFFF).contains(next) { next = 0xE000 }
+            if let scalar = Unicode.Scalar(next) {
+                scalars.append(scalar)
+                var text = String.UnicodeScalarView()
+                text.append(contentsOf: scalars)
+                upper = String(text)
+                return
+            }
+        }
+        upper = nil
+    }
 }

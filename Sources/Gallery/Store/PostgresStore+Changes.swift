@@ -17,6 +17,12 @@ extension PostgresTransaction {
         try await connectionRows("reading tenants", "SELECT * FROM tenant ORDER BY id").map(PostgresStore.tenant)
     }
 
+    func subjectConsents(_ subjectID: Int64) async throws -> [Consent] {
+        try await connectionRows(
+            "reading consents", "SELECT * FROM consent WHERE subject_id = \(subjectID) ORDER BY id"
+        ).map(PostgresStore.consent)
+    }
+
     func templates(tenantID: Int64) async throws -> [Template] {
         try await connectionRows(
             "reading the templates of tenant \(tenantID)",

@@ -32,7 +32,11 @@ extension PostgresStore {
         let awaiting = try await rows(
             "listing subjects awaiting purge",
             "SELECT id, erased_at FROM subject WHERE erased_at <= \(start) AND purged_at IS NULL")
-        guard !awaiting.isEmpty else { return try await allErasedPurged() }
+        let faces = try await rows(
+            "listing faces awaiting purge",
+            "SELECT template_id FROM face_erasure WHERE erased_at <= \(start) AND purged_at IS NULL"
+        ).map { try $0.value("template_id", as: Int64.self) }
+        guard !awaiting.isEmpty || !faces.isEmpty else { return try await allErasedPurged() }
         let ids = try awaiting.map { try $0.value("id", as: Int64.self) }
         let erasedAt = try awaiting.map { try $0.value("erased_at", as: Int64.self) }
 
@@ -75,6 +79,12 @@ extension PostgresStore {
             FROM unnest(\(ids)::bigint[], \(erasedAt)::bigint[]) AS done(id, erased_at)
             WHERE subject.id = done.id AND subject.erased_at = done.erased_at AND subject.purged_at IS NULL
             """)
+        _ = try await rows(
+            "recording the purge of faces",
+            """
+            UPDATE face_erasure SET purged_at = \(start)
+            WHERE template_id = ANY(\(faces)::bigint[]) AND purged_at IS NULL
+            """)
         return try await allErasedPurged()
     }
 
@@ -82,7 +92,10 @@ extension PostgresStore {
     private func allErasedPurged() async throws -> Bool {
         try await rows(
             "counting subjects awaiting purge",
-            "SELECT NOT EXISTS (SELECT 1 FROM subject WHERE erased_at IS NOT NULL AND purged_at IS NULL) AS done"
+            """
+            SELECT NOT EXISTS (SELECT 1 FROM subject WHERE erased_at IS NOT NULL AND purged_at IS NULL)
+                AND NOT EXISTS (SELECT 1 FROM face_erasure WHERE purged_at IS NULL) AS done
+            """
         ).first.map { try $0.value("done", as: Bool.self) } ?? false
     }
 }

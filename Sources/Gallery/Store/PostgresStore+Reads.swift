@@ -66,17 +66,4 @@ extension PostgresStore {
         try await rows("reading consents", "SELECT * FROM consent WHERE subject_id = \(subjectID) ORDER BY id")
             .map(PostgresStore.consent)
     }
-
-    public func auditEvents(tenant: String?, afterSequence: Int64, limit: Int) async throws -> [AuditEvent] {
-        let query: PostgresQuery =
-            if let tenant {
-                """
-                SELECT * FROM audit_event WHERE tenant = \(tenant) AND sequence > \(afterSequence)
-                ORDER BY sequence LIMIT \(limit)
-                """
-            } else {
-                "SELECT * FROM audit_event WHERE sequence > \(afterSequence) ORDER BY sequence LIMIT \(limit)"
-            }
-        return try await rows("reading the audit trail", query).map(PostgresStore.auditEvent)
-    }
 }

@@ -14,7 +14,18 @@ extension PostgresStore {
             id: try row.value("id"), tenantID: try row.value("tenant_id"), externalID: try row.value("external_id"),
             metadata: try row.value("metadata"), createdAt: date(try row.value("created_at")),
             erasedAt: try row.value("erased_at", as: Int64?.self).map(date),
-            purgedAt: try row.value("purged_at", as: Int64?.self).map(date))
+            purgedAt: try row.value("purged_at", as: Int64?.self).map(date),
+            consentRequired: try row.value("consent_required", as: Bool.self))
+    }
+
+    static func faceFlag(_ row: PostgresRandomAccessRow) throws -> FaceFlag {
+        FaceFlag(
+            templateID: try row.value("template_id"), subjectID: try row.value("subject_id"),
+            subject: try row.value("external_id"),
+            code: FaceFlag.Code(rawValue: try row.value("code", as: String.self)) ?? .possibleDuplicate,
+            duplicates: FaceFlag.decode(try row.value("duplicates")), createdAt: date(try row.value("created_at")),
+            reviewedAt: try row.value("reviewed_at", as: Int64?.self).map(date),
+            resolution: try row.value("resolution", as: String?.self).flatMap(FaceFlag.Resolution.init(rawValue:)))
     }
 
     static func template(_ row: PostgresRandomAccessRow) throws -> Template {

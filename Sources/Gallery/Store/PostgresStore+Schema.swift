@@ -125,6 +125,59 @@ extension PostgresStore {
                 "CREATE INDEX liveness_session_by_expiry ON liveness_session(expires_at)",
             ]
         ),
+        (
+            "v4",
+            [
+                "ALTER TABLE subject ADD COLUMN consent_required BOOLEAN NOT NULL DEFAULT true",
+                """
+                CREATE INDEX subject_live_by_external_id ON subject(tenant_id, external_id COLLATE "C")
+                    WHERE erased_at IS NULL
+                """,
+                """
+                CREATE TABLE face_flag (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    tenant_id BIGINT NOT NULL,
+                    subject_id BIGINT NOT NULL,
+                    template_id BIGINT NOT NULL,
+                    code TEXT NOT NULL,
+                    duplicates TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    reviewed_at BIGINT,
+                    resolution TEXT,
+                    UNIQUE (template_id, code)
+                )
+                """,
+                "CREATE INDEX face_flag_by_subject ON face_flag(subject_id)",
+                "CREATE INDEX face_flag_open ON face_flag(tenant_id, template_id) WHERE reviewed_at IS NULL",
+                """
+                CREATE TABLE face_erasure (
+                    template_id BIGINT PRIMARY KEY,
+                    subject_id BIGINT NOT NULL,
+                    erased_at BIGINT NOT NULL,
+                    purged_at BIGINT
+                )
+                """,
+                "CREATE INDEX face_erasure_awaiting_purge ON face_erasure(erased_at) WHERE purged_at IS NULL",
+                "CREATE INDEX audit_event_by_subject ON audit_event(tenant, subject, sequence)",
+                "CREATE INDEX audit_event_by_action ON audit_event(tenant, action, sequence)",
+            ]
+        ),
+    ]
+
+    /// Work a migration does in Swift after its statements, by version (the same as SQLite's).
+    static let migrationSteps: [String: @Sendable (PostgresConnection) async throws -> Void] = [
+        "v4": { connection in
+            // Metadata was free text before v4; it is a JSON object from now on.
+            let rows = try await connection.rows("SELECT id, metadata FROM subject WHERE metadata IS NOT NULL")
+            for row in rows {
+                let id = try row.value("id", as: Int64.self)
+                let legacy = try row.value("metadata", as: String.self)
+                let migrated = SubjectMetadata.migrated(legacy)
+                if migrated != legacy {
+                    try await connection.rows("UPDATE subject SET metadata = \(migrated) WHERE id = \(id)")
+                }
+            }
+        }
     ]
 
     /// The advisory lock key that serialises migrations ("LikeMigr").
@@ -154,6 +207,7 @@ extension PostgresStore {
                 }
                 for migration in migrations where !applied.contains(migration.version) {
                     for statement in migration.statements { try await connection.rows(statement) }
+                    try await migrationSteps[migration.version]?(connection)
                     try await connection.rows("INSERT INTO schema_migration (version) VALUES (\(migration.version))")
                 }
             }

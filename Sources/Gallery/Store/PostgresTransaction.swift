@@ -58,18 +58,55 @@ struct PostgresTransaction: StoreTransaction {
             """)
     }
 
-    func upsertSubject(tenantID: Int64, externalID: String, metadata: String?, at time: Date) async throws -> Subject {
-        // One statement: RETURNING gives the row whether it was inserted or revived.
-        try PostgresStore.subject(
-            try await first(
+    func storeSubject(
+        tenantID: Int64, externalID: String, metadata: String?, consentRequired: Bool, at time: Date
+    ) async throws -> StoredSubject {
+        // Under the transaction's advisory lock: no other writer changes the row in between.
+        let existing = try await run(
+            "reading a subject",
+            "SELECT * FROM subject WHERE tenant_id = \(tenantID) AND external_id = \(externalID) FOR UPDATE"
+        ).first.map(PostgresStore.subject)
+        let row: PostgresRandomAccessRow
+        let outcome: SubjectUpsert
+        if let existing, existing.erasedAt != nil {
+            outcome = .revived
+            row = try await first(
+                "reviving a subject",
+                """
+                UPDATE subject SET erased_at = NULL, purged_at = NULL, created_at = \(time.storeMilliseconds),
+                    metadata = \(metadata), consent_required = \(consentRequired)
+                WHERE id = \(existing.id) RETURNING *
+                """)
+        } else if let existing {
+            outcome = .existing
+            row = try await first(
                 "storing a subject",
                 """
-                INSERT INTO subject (tenant_id, external_id, metadata, created_at)
-                VALUES (\(tenantID), \(externalID), \(metadata), \(time.storeMilliseconds))
-                ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                    erased_at = NULL, purged_at = NULL, metadata = coalesce(EXCLUDED.metadata, subject.metadata)
+                UPDATE subject SET metadata = coalesce(\(metadata)::text, metadata) WHERE id = \(existing.id)
                 RETURNING *
-                """))
+                """)
+        } else {
+            outcome = .created
+            row = try await first(
+                "storing a subject",
+                """
+                INSERT INTO subject (tenant_id, external_id, metadata, created_at, consent_required)
+                VALUES (\(tenantID), \(externalID), \(metadata), \(time.storeMilliseconds), \(consentRequired))
+                RETURNING *
+                """)
+        }
+        return StoredSubject(subject: try PostgresStore.subject(row), outcome: outcome)
+    }
+
+    func updateSubjectMetadata(_ subjectID: Int64, metadata: String?) async throws {
+        try await run(
+            "updating the metadata of subject \(subjectID)",
+            "UPDATE subject SET metadata = \(metadata) WHERE id = \(subjectID)")
+    }
+
+    func updateSubjectConsentRequired(_ subjectID: Int64, _ required: Bool) async throws {
+        try await run(
+            "updating subject \(subjectID)", "UPDATE subject SET consent_required = \(required) WHERE id = \(subjectID)")
     }
 
     func updateSubject(_ subjectID: Int64, erasedAt: Date?, metadata: String?) async throws {
@@ -110,6 +147,62 @@ struct PostgresTransaction: StoreTransaction {
     func deleteTemplates(subjectID: Int64) async throws -> [Int64] {
         try await run("deleting templates", "DELETE FROM template WHERE subject_id = \(subjectID) RETURNING id")
             .map { try $0.value("id", as: Int64.self) }.sorted()
+    }
+
+    func deleteTemplate(_ templateID: Int64, subjectID: Int64) async throws -> Bool {
+        try await run(
+            "deleting a template",
+            "DELETE FROM template WHERE id = \(templateID) AND subject_id = \(subjectID) RETURNING id"
+        ).count == 1
+    }
+
+    func insertFaceErasure(templateID: Int64, subjectID: Int64, at time: Date) async throws {
+        try await run(
+            "recording a face erasure",
+            """
+            INSERT INTO face_erasure (template_id, subject_id, erased_at)
+            VALUES (\(templateID), \(subjectID), \(time.storeMilliseconds))
+            ON CONFLICT (template_id) DO UPDATE SET erased_at = EXCLUDED.erased_at, purged_at = NULL
+            """)
+    }
+
+    func insertFaceFlag(_ flag: NewFaceFlag, at time: Date) async throws {
+        try await run(
+            "flagging a face",
+            """
+            INSERT INTO face_flag (tenant_id, subject_id, template_id, code, duplicates, created_at)
+            VALUES (\(flag.tenantID), \(flag.subjectID), \(flag.templateID), \(flag.code.rawValue),
+                \(FaceFlag.encode(flag.duplicates)), \(time.storeMilliseconds))
+            """)
+    }
+
+    func deleteFaceFlags(subjectID: Int64, templateIDs: [Int64]?) async throws {
+        if let templateIDs {
+            try await run(
+                "deleting face flags",
+                """
+                DELETE FROM face_flag WHERE subject_id = \(subjectID) AND template_id = ANY(\(templateIDs)::bigint[])
+                """)
+        } else {
+            try await run("deleting face flags", "DELETE FROM face_flag WHERE subject_id = \(subjectID)")
+        }
+    }
+
+    func resolveFaceFlags(tenantID: Int64, templateID: Int64, resolution: FaceFlag.Resolution, at time: Date)
+        async throws -> Int
+    {
+        try await run(
+            "resolving face flags",
+            """
+            UPDATE face_flag SET reviewed_at = \(time.storeMilliseconds), resolution = \(resolution.rawValue)
+            WHERE tenant_id = \(tenantID) AND template_id = \(templateID) AND reviewed_at IS NULL
+            RETURNING id
+            """
+        ).count
+    }
+
+    func deleteConsents(subjectID: Int64) async throws -> Int {
+        try await run("deleting consents", "DELETE FROM consent WHERE subject_id = \(subjectID) RETURNING id").count
     }
 
     func insertConsent(_ consent: NewConsent, subjectID: Int64, at time: Date) async throws -> Consent {

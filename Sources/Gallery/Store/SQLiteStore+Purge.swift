@@ -35,13 +35,19 @@ extension SQLiteStore {
                 guard
                     try Bool.fetchOne(
                         db,
-                        sql: "SELECT EXISTS (SELECT 1 FROM subject WHERE erased_at <= ? AND purged_at IS NULL)",
-                        arguments: [start]) ?? false
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM subject WHERE erased_at <= ? AND purged_at IS NULL)
+                                OR EXISTS (SELECT 1 FROM face_erasure WHERE erased_at <= ? AND purged_at IS NULL)
+                            """,
+                        arguments: [start, start]) ?? false
                 else { return try SQLiteStore.allErasedPurged(db) }
                 let checkpoint = try SQLiteStore.truncatingCheckpoint(db)
                 guard checkpoint.busy == 0 else { return false }
                 try db.execute(
                     sql: "UPDATE subject SET purged_at = ? WHERE erased_at <= ? AND purged_at IS NULL",
+                    arguments: [start, start])
+                try db.execute(
+                    sql: "UPDATE face_erasure SET purged_at = ? WHERE erased_at <= ? AND purged_at IS NULL",
                     arguments: [start, start])
                 return try SQLiteStore.allErasedPurged(db)
             }
@@ -60,9 +66,12 @@ extension SQLiteStore {
         return (row[0], row[1], row[2])
     }
 
-    /// Whether no erased subject is waiting to be purged.
+    /// Whether no erased subject (or face erased on its own) is waiting to be purged.
     static func allErasedPurged(_ db: Database) throws -> Bool {
-        let sql = "SELECT NOT EXISTS (SELECT 1 FROM subject WHERE erased_at IS NOT NULL AND purged_at IS NULL)"
+        let sql = """
+            SELECT NOT EXISTS (SELECT 1 FROM subject WHERE erased_at IS NOT NULL AND purged_at IS NULL)
+                AND NOT EXISTS (SELECT 1 FROM face_erasure WHERE purged_at IS NULL)
+            """
         return try Bool.fetchOne(db, sql: sql) ?? false
     }
 }

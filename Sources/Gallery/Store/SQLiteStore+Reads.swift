@@ -80,20 +80,4 @@ extension SQLiteStore {
                 .map(SQLiteStore.consent)
         }
     }
-
-    public func auditEvents(tenant: String?, afterSequence: Int64, limit: Int) async throws -> [AuditEvent] {
-        try await read { db in
-            let rows: [Row]
-            if let tenant {
-                rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM audit_event WHERE tenant = ? AND sequence > ? ORDER BY sequence LIMIT ?",
-                    arguments: [tenant, afterSequence, limit])
-            } else {
-                rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM audit_event WHERE sequence > ? ORDER BY sequence LIMIT ?",
-                    arguments: [afterSequence, limit])
-            }
-            return rows.map(SQLiteStore.auditEvent)
-        }
-    }
 }

@@ -14,7 +14,17 @@ extension SQLiteStore {
             id: row["id"], tenantID: row["tenant_id"], externalID: row["external_id"], metadata: row["metadata"],
             createdAt: Date(storeMilliseconds: row["created_at"]),
             erasedAt: (row["erased_at"] as Int64?).map(Date.init(storeMilliseconds:)),
-            purgedAt: (row["purged_at"] as Int64?).map(Date.init(storeMilliseconds:)))
+            purgedAt: (row["purged_at"] as Int64?).map(Date.init(storeMilliseconds:)),
+            consentRequired: row["consent_required"] ?? true)
+    }
+
+    static func faceFlag(_ row: Row) -> FaceFlag {
+        FaceFlag(
+            templateID: row["template_id"], subjectID: row["subject_id"], subject: row["external_id"],
+            code: FaceFlag.Code(rawValue: row["code"]) ?? .possibleDuplicate,
+            duplicates: FaceFlag.decode(row["duplicates"]), createdAt: Date(storeMilliseconds: row["created_at"]),
+            reviewedAt: (row["reviewed_at"] as Int64?).map(Date.init(storeMilliseconds:)),
+            resolution: (row["resolution"] as String?).flatMap(FaceFlag.Resolution.init(rawValue:)))
     }
 
     static func template(_ row: Row) -> Template {

@@ -106,6 +106,47 @@ extension SQLiteStore {
                     CREATE INDEX liveness_session_by_expiry ON liveness_session(expires_at);
                     """)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE subject ADD COLUMN consent_required INTEGER NOT NULL DEFAULT 1;
+                    CREATE INDEX subject_live_by_external_id ON subject(tenant_id, external_id)
+                        WHERE erased_at IS NULL;
+                    CREATE TABLE face_flag (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant_id INTEGER NOT NULL,
+                        subject_id INTEGER NOT NULL,
+                        template_id INTEGER NOT NULL,
+                        code TEXT NOT NULL,
+                        duplicates TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        reviewed_at INTEGER,
+                        resolution TEXT,
+                        UNIQUE (template_id, code)
+                    );
+                    CREATE INDEX face_flag_by_subject ON face_flag(subject_id);
+                    CREATE INDEX face_flag_open ON face_flag(tenant_id, template_id) WHERE reviewed_at IS NULL;
+                    CREATE TABLE face_erasure (
+                        template_id INTEGER PRIMARY KEY,
+                        subject_id INTEGER NOT NULL,
+                        erased_at INTEGER NOT NULL,
+                        purged_at INTEGER
+                    );
+                    CREATE INDEX face_erasure_awaiting_purge ON face_erasure(erased_at) WHERE purged_at IS NULL;
+                    CREATE INDEX audit_event_by_subject ON audit_event(tenant, subject, sequence);
+                    CREATE INDEX audit_event_by_action ON audit_event(tenant, action, sequence);
+                    """)
+            // Metadata was free text before v4; it is a JSON object from now on.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, metadata FROM subject WHERE metadata IS NOT NULL")
+            for row in rows {
+                let legacy: String = row["metadata"]
+                let migrated = SubjectMetadata.migrated(legacy)
+                if migrated != legacy {
+                    try db.execute(
+                        sql: "UPDATE subject SET metadata = ? WHERE id = ?", arguments: [migrated, row["id"] as Int64])
+                }
+            }
+        }
         return migrator
     }
 }

@@ -20,6 +20,13 @@ extension SQLiteTransaction {
         }
     }
 
+    func subjectConsents(_ subjectID: Int64) async throws -> [Consent] {
+        try await store.access("reading consents") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM consent WHERE subject_id = ? ORDER BY id", arguments: [subjectID])
+                .map(SQLiteStore.consent)
+        }
+    }
+
     func templates(tenantID: Int64) async throws -> [Template] {
         try await store.access("reading the templates of tenant \(tenantID)") { db in
             try Row.fetchAll(

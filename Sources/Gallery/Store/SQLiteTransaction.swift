@@ -38,19 +38,54 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 
-    func upsertSubject(tenantID: Int64, externalID: String, metadata: String?, at time: Date) async throws -> Subject {
+    func storeSubject(
+        tenantID: Int64, externalID: String, metadata: String?, consentRequired: Bool, at time: Date
+    ) async throws -> StoredSubject {
         try await store.access("storing a subject") { db in
+            let select = "SELECT * FROM subject WHERE tenant_id = ? AND external_id = ?"
+            let outcome: SubjectUpsert
+            if let row = try Row.fetchOne(db, sql: select, arguments: [tenantID, externalID]) {
+                let id: Int64 = row["id"]
+                if row["erased_at"] as Int64? != nil {
+                    outcome = .revived
+                    try db.execute(
+                        sql: """
+                            UPDATE subject SET erased_at = NULL, purged_at = NULL, created_at = ?, metadata = ?,
+                                consent_required = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [time.storeMilliseconds, metadata, consentRequired, id])
+                } else {
+                    outcome = .existing
+                    if let metadata {
+                        try db.execute(sql: "UPDATE subject SET metadata = ? WHERE id = ?", arguments: [metadata, id])
+                    }
+                }
+            } else {
+                outcome = .created
+                try db.execute(
+                    sql: """
+                        INSERT INTO subject (tenant_id, external_id, metadata, created_at, consent_required)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [tenantID, externalID, metadata, time.storeMilliseconds, consentRequired])
+            }
+            let subject = SQLiteStore.subject(
+                try Row.fetchOne(db, sql: select, arguments: [tenantID, externalID])!)
+            return StoredSubject(subject: subject, outcome: outcome)
+        }
+    }
+
+    func updateSubjectMetadata(_ subjectID: Int64, metadata: String?) async throws {
+        try await store.access("updating the metadata of subject \(subjectID)") { db in
+            try db.execute(sql: "UPDATE subject SET metadata = ? WHERE id = ?", arguments: [metadata, subjectID])
+        }
+    }
+
+    func updateSubjectConsentRequired(_ subjectID: Int64, _ required: Bool) async throws {
+        try await store.access("updating subject \(subjectID)") { db in
             try db.execute(
-                sql: """
-                    INSERT INTO subject (tenant_id, external_id, metadata, created_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                        erased_at = NULL, purged_at = NULL, metadata = coalesce(excluded.metadata, subject.metadata)
-                    """,
-                arguments: [tenantID, externalID, metadata, time.storeMilliseconds])
-            return try SQLiteStore.subject(
-                Row.fetchOne(
-                    db, sql: "SELECT * FROM subject WHERE tenant_id = ? AND external_id = ?",
-                    arguments: [tenantID, externalID])!)
+                sql: "UPDATE subject SET consent_required = ? WHERE id = ?", arguments: [required, subjectID])
         }
     }
 
@@ -93,6 +128,71 @@ struct SQLiteTransaction: StoreTransaction {
                 db, sql: "SELECT id FROM template WHERE subject_id = ? ORDER BY id", arguments: [subjectID])
             try db.execute(sql: "DELETE FROM template WHERE subject_id = ?", arguments: [subjectID])
             return ids
+        }
+    }
+
+    func deleteTemplate(_ templateID: Int64, subjectID: Int64) async throws -> Bool {
+        try await store.access("deleting a template") { db in
+            try db.execute(
+                sql: "DELETE FROM template WHERE id = ? AND subject_id = ?", arguments: [templateID, subjectID])
+            return db.changesCount == 1
+        }
+    }
+
+    func insertFaceErasure(templateID: Int64, subjectID: Int64, at time: Date) async throws {
+        try await store.access("recording a face erasure") { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO face_erasure (template_id, subject_id, erased_at) VALUES (?, ?, ?)",
+                arguments: [templateID, subjectID, time.storeMilliseconds])
+        }
+    }
+
+    func insertFaceFlag(_ flag: NewFaceFlag, at time: Date) async throws {
+        try await store.access("flagging a face") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO face_flag (tenant_id, subject_id, template_id, code, duplicates, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    flag.tenantID, flag.subjectID, flag.templateID, flag.code.rawValue,
+                    FaceFlag.encode(flag.duplicates), time.storeMilliseconds,
+                ])
+        }
+    }
+
+    func deleteFaceFlags(subjectID: Int64, templateIDs: [Int64]?) async throws {
+        try await store.access("deleting face flags") { db in
+            if let templateIDs {
+                for id in templateIDs {
+                    try db.execute(
+                        sql: "DELETE FROM face_flag WHERE subject_id = ? AND template_id = ?",
+                        arguments: [subjectID, id])
+                }
+            } else {
+                try db.execute(sql: "DELETE FROM face_flag WHERE subject_id = ?", arguments: [subjectID])
+            }
+        }
+    }
+
+    func resolveFaceFlags(tenantID: Int64, templateID: Int64, resolution: FaceFlag.Resolution, at time: Date)
+        async throws -> Int
+    {
+        try await store.access("resolving face flags") { db in
+            try db.execute(
+                sql: """
+                    UPDATE face_flag SET reviewed_at = ?, resolution = ?
+                    WHERE tenant_id = ? AND template_id = ? AND reviewed_at IS NULL
+                    """,
+                arguments: [time.storeMilliseconds, resolution.rawValue, tenantID, templateID])
+            return db.changesCount
+        }
+    }
+
+    func deleteConsents(subjectID: Int64) async throws -> Int {
+        try await store.access("deleting consents") { db in
+            try db.execute(sql: "DELETE FROM consent WHERE subject_id = ?", arguments: [subjectID])
+            return db.changesCount
         }
     }
 

@@ -15,6 +15,10 @@ struct ClusterBenchCommand: AsyncParsableCommand {
             people with one face) around random identity vectors, with noise so that two faces of one \
             person have a cosine between about 0.44 and 0.76 (like real genuine pairs). Reports the \
             time of the k-NN graph and of the components, peak memory, and agreement with the truth.
+
+            Examples:
+              likeness bench cluster
+              likeness bench cluster --faces 1000000 --threshold 0.45 --json
             """)
 
     @Option(help: "Faces to cluster.")

@@ -15,7 +15,8 @@ import VectorIndex
 struct MemoryBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory",
-        abstract: "Resident memory of the 1:N indexes: exact (float32) and scan (PQ) at --templates, and a real gallery.",
+        abstract:
+            "Resident memory of the 1:N indexes: exact (float32) and scan (PQ) at --templates, and a real gallery.",
         discussion: """
             Builds, in this process, an exact index of --templates random 512-D unit vectors \
             (float32, 2 KB each), then the scan index from them (what the gallery switches to above \
@@ -25,6 +26,10 @@ struct MemoryBenchCommand: AsyncParsableCommand {
             empty gallery: the difference of their resident sets is what a node holds for N \
             templates (the scan index plus the gallery's map of templates to subjects). Figures are \
             also given per million templates.
+
+            Examples:
+              likeness bench memory
+              likeness bench memory --templates 100000 --gallery 1000 --json
             """)
 
     @Option(help: "Templates in the exact and scan indexes.")
@@ -157,7 +162,8 @@ struct MemoryBenchCommand: AsyncParsableCommand {
                 report.exactMB, report.exactBytesPerTemplate, report.exactMB * perMillion))
         print(
             String(
-                format: "  scan (PQ64x4 + SQ8)              %8.0f MiB %6.0f B/template  %6.0f MiB per million (index's own count %.0f B)",
+                format:
+                    "  scan (PQ64x4 + SQ8)              %8.0f MiB %6.0f B/template  %6.0f MiB per million (index's own count %.0f B)",
                 report.scanMB, report.scanBytesPerTemplate, report.scanMB * perMillion, reported))
         if let figures {
             print(
@@ -169,7 +175,8 @@ struct MemoryBenchCommand: AsyncParsableCommand {
                     figures.bytesPerTemplate * 1e6 / 1_048_576, figures.enrolSeconds, figures.loadSeconds))
             print(
                 String(
-                    format: "  likeness serve at its peak (VmHWM, while loading): %.0f MiB, %.0f B/template, %.0f MiB per million",
+                    format:
+                        "  likeness serve at its peak (VmHWM, while loading): %.0f MiB, %.0f B/template, %.0f MiB per million",
                     figures.servePeakMB, figures.peakBytesPerTemplate, figures.peakBytesPerTemplate * 1e6 / 1_048_576))
         }
         print(String(format: "  peak %.0f MiB", report.peakMB))
@@ -193,7 +200,8 @@ struct MemoryBenchCommand: AsyncParsableCommand {
         let pack = try pipeline.makeAnalyzer().pack.id
         say("enrolling \(gallery) one-template subjects into a gallery in \(directory.path)…")
         let started = ContinuousClock.now
-        let writer = try await Gallery.open(directory: directory, configuration: configuration, environment: environment)
+        let writer = try await Gallery.open(
+            directory: directory, configuration: configuration, environment: environment)
         var generator = SyntheticTemplates(seed: seed &+ 1)
         for n in 0..<gallery {
             _ = try await writer.enroll(
@@ -224,16 +232,18 @@ struct MemoryBenchCommand: AsyncParsableCommand {
     /// are loaded by then), reads its VmRSS and VmHWM (peak), and stops it. Returns both and the
     /// seconds it took to listen.
     func serveResident(data: URL, environment: [String: String]) throws -> (Int, Int, Double) {
-        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let binary = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("likeness")
         let logFile = data.appendingPathComponent("serve.log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
         process.executableURL = binary
-        process.arguments = [
-            "serve", "--data", data.path, "--port", String(Int.random(in: 20_000...60_000)), "--workers", "1",
-            "--drain-seconds", "0",
-        ] + (pipeline.models.map { ["--models", $0] } ?? [])
+        process.arguments =
+            [
+                "serve", "--data", data.path, "--port", String(Int.random(in: 20_000...60_000)), "--workers", "1",
+                "--drain-seconds", "0",
+            ] + (pipeline.models.map { ["--models", $0] } ?? [])
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: logFile)

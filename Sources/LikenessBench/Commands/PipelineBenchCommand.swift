@@ -4,13 +4,18 @@ import Foundation
 import LikenessCLI
 import VectorIndex
 import Workflows
-import Workflows
 
 struct PipelineBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Time the pipeline per stage over a folder of images.",
-        discussion: "Like the reference bench.py: one untimed warm-up pass, then a timed pass over the same images.")
+        discussion: """
+            Like the reference bench.py: one untimed warm-up pass, then a timed pass over the same images.
+
+            Examples:
+              likeness bench pipeline ../shared/data/lfw/images --limit 200
+              likeness bench pipeline photos/ --workers 4 --json
+            """)
 
     @Option(help: "Directory of images (searched recursively, sorted by path).")
     var images: String

@@ -1,10 +1,10 @@
 import ArgumentParser
 import FaceKit
 import Foundation
+import Gallery
 import LikenessCLI
 import VectorIndex
 import Workflows
-import Gallery
 
 struct SearchBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +17,10 @@ struct SearchBenchCommand: AsyncParsableCommand {
             those people's other images: exact search knows each answer, and recall@k is the share \
             of exact search's top k that the index returns. Without --real-root, each query is a \
             gallery vector plus noise (cosine ≈ 0.74 to it). Latency is one query at a time on one thread.
+
+            Examples:
+              likeness bench search --gallery 100000
+              likeness bench search --gallery 1000000 --real-root ../shared/data/lfw/images --select centered
             """)
 
     @Option(help: "Synthetic templates in the gallery.")

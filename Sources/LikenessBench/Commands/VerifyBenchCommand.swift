@@ -4,7 +4,6 @@ import Foundation
 import LikenessCLI
 import VectorIndex
 import Workflows
-import Workflows
 
 /// The in-process reference for `make bench-http`: the same pairs, verified as the service
 /// verifies them, without HTTP.
@@ -17,6 +16,10 @@ struct VerifyBenchCommand: AsyncParsableCommand {
             detects, embeds and judges quality (the selfie profile), exactly as POST /v1/verify does. \
             One untimed warm-up pass, then --seconds of timed passes with --concurrency verifications \
             in flight.
+
+            Examples:
+              likeness bench verify --pairs pairs.csv --root ../shared/data/lfw/images
+              likeness bench verify --pairs pairs.csv --root lfw/ --seconds 30 --concurrency 8 --json
             """)
 
     @Option(help: "A file_x,file_y,Decision CSV of pairs.")

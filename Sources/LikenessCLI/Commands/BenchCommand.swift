@@ -8,13 +8,21 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (pipeline, verify, search, cluster): runs likeness-bench beside this binary.",
-        discussion: "likeness bench --help lists them; every argument is passed on.")
+        discussion: """
+            likeness bench --help lists them; every argument is passed on.
+
+            Examples:
+              likeness bench pipeline lfw/
+              likeness bench search --gallery 100000
+              likeness bench --help
+            """)
 
     @Argument(parsing: .captureForPassthrough, help: "The benchmark and its options.")
     var arguments: [String] = []
 
     func run() throws {
-        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let bench = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("likeness-bench")
         guard FileManager.default.isExecutableFile(atPath: bench.path) else {
             throw CLIError(

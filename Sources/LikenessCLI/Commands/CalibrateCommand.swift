@@ -12,6 +12,10 @@ struct CalibrateCommand: AsyncParsableCommand {
             as genuine and the rest as impostors (the LFW layout: one folder per person). For each FMR \
             the threshold, its 95 % bootstrap interval and the FNMR are written as a calibration file, \
             which ships in the model pack directory as calibration.json.
+
+            Examples:
+              likeness calibrate --pairs pairs.csv --root lfw/
+              likeness calibrate --pairs pairs.csv --root lfw/ --output calibration.json --dataset lfw
             """)
 
     @Option(help: "CSV of pairs (file_x,file_y,Decision); its images are the calibration set.")

@@ -18,6 +18,11 @@ struct ClusterCommand: AsyncParsableCommand {
             computed are reused from a cache keyed by file content (DIR/.likeness-cluster-cache.json, \
             mode 0600; it holds face templates), and group ids stay the same where membership did not \
             change.
+
+            Examples:
+              likeness cluster photos/
+              likeness cluster photos/ --report out/clusters.html --json out/clusters.json
+              likeness cluster lfw/ --truth-from-folders --sweep 0.3,0.4,0.5
             """)
 
     @Argument(help: "The folder of photos (searched recursively).")

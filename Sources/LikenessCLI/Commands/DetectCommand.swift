@@ -6,7 +6,14 @@ import Workflows
 struct DetectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect", abstract: "Find every face in an image: boxes, scores and five keypoints.",
-        discussion: "--json prints the document POST /v1/detect answers (with --landmarks: landmarks=true).")
+        discussion: """
+            --json prints the document POST /v1/detect answers (with --landmarks: landmarks=true).
+
+            Examples:
+              likeness detect models/samples/players.jpg
+              likeness detect photo.jpg --annotate out/annotated.png --landmarks
+              likeness detect photo.jpg --json
+            """)
 
     @Argument(help: "The image (JPEG, PNG, WebP, BMP or TIFF).")
     var image: String
@@ -17,7 +24,10 @@ struct DetectCommand: AsyncParsableCommand {
     @Option(help: "Write a PNG with the boxes and keypoints drawn on it.")
     var annotate: String?
 
-    @Flag(help: "Also locate 106 landmarks, pose and selfie-profile quality (the first 10 faces), as POST /v1/detect does by default.")
+    @Flag(
+        help:
+            "Also locate 106 landmarks, pose and selfie-profile quality (the first 10 faces), as POST /v1/detect does by default."
+    )
     var landmarks = false
 
     @OptionGroup var pipeline: PipelineOptions

@@ -11,6 +11,10 @@ struct EmbedCommand: AsyncParsableCommand {
             Each image gives one JSON object on its own line (JSON Lines), so many images can be \
             embedded by one process. An image that fails gives {"image", "error": {"code", "message"}} \
             and the exit status is 2.
+
+            Examples:
+              likeness embed face.jpg
+              likeness embed --all group.jpg > templates.jsonl
             """)
 
     @Argument(help: "One or more images.")

@@ -10,6 +10,10 @@ struct EvalCommand: AsyncParsableCommand {
         discussion: """
             A pair whose image has no usable face is scored -1 (a certain non-match), so a lost face \
             counts against accuracy instead of being dropped.
+
+            Examples:
+              likeness eval --pairs pairs.csv --root ../shared/data/lfw/images
+              likeness eval --pairs pairs.csv --root lfw/ --report out/eval.html --json
             """)
 
     @Option(help: "CSV of labelled pairs.")
@@ -246,7 +250,6 @@ struct EvalCommand: AsyncParsableCommand {
         return Data(try crop.encoded(as: .jpeg, quality: 85)).base64EncodedString()
     }
 }
-
 
 extension PipelineOptions {
     package func summary(workers: Int) -> [String: String] {

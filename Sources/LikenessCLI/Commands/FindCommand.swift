@@ -7,7 +7,14 @@ struct FindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "find",
         abstract: "Find the person of one image among all the faces of another (a group photo).",
-        discussion: "Exit status: 0 when at least one face matches, 1 when none does, 2 on error.")
+        discussion: """
+            --json prints the document POST /v1/compare answers (probe and target images). Exit \
+            status: 0 when at least one face matches, 1 when none does, 2 on error.
+
+            Examples:
+              likeness find me.jpg group.jpg
+              likeness find me.jpg group.jpg --fmr 1e-5 --json
+            """)
 
     @Argument(help: "An image of the person to look for (its chosen face is the probe).")
     var probe: String
@@ -22,47 +29,24 @@ struct FindCommand: AsyncParsableCommand {
 
     @OptionGroup var pipeline: PipelineOptions
 
-    struct Candidate: Encodable {
-        var face: FaceDocument
-        var similarity: Double
-        var match: Bool
-    }
-
-    struct Report: Encodable {
-        var threshold: Double
-        var fmr: Double?
-        var probe: FaceDocument
-        var candidates: [Candidate]
-    }
-
     func run() async throws {
         let analyzer = try pipeline.makeAnalyzer()
+        let operatingPoint = try OperatingPoint(
+            pack: analyzer.pack, threshold: decision.threshold, fmr: decision.fmr, defaultFMR: OperatingPoint.verifyFMR)
         async let probeImage = pipeline.load(probe, with: analyzer)
         async let photoImage = pipeline.load(photo, with: analyzer)
         let (probeImage_, photoImage_) = try await (probeImage, photoImage)
-        let reference = try await analyzer.analyze(
-            probeImage_, detection: pipeline.detection, selection: pipeline.select, embedding: pipeline.embedding)
-        let faces = try await analyzer.detect(in: photoImage_, options: pipeline.detection)
-        guard !faces.isEmpty else { throw FaceKitError(.noFace, "no face was found in \(photo)") }
-        let embeddings = try await analyzer.embed(faces, in: photoImage_, options: pipeline.embedding)
-        let operatingPoint = try OperatingPoint(
-            pack: analyzer.pack, threshold: decision.threshold, fmr: decision.fmr, defaultFMR: OperatingPoint.verifyFMR)
-        let limit = operatingPoint.threshold
-        let candidates = zip(faces, embeddings).map { face, embedding in
-            let similarity = reference.embedding.similarity(to: embedding)
-            return Candidate(
-                face: FaceDocument(face), similarity: Rounding.score(similarity), match: similarity >= limit
-            )
-        }.sorted { $0.similarity > $1.similarity }
+        let answer = try await FaceWorkflows(analyzer: analyzer).compare(
+            probe: probeImage_, target: photoImage_, point: operatingPoint, settings: pipeline.settings,
+            probeName: probe, targetName: photo)
+        let candidates = answer.candidates
+        let limit = answer.threshold
         if json {
-            try printJSON(
-                Report(
-                    threshold: limit, fmr: operatingPoint.fmr, probe: FaceDocument(reference.face), candidates: candidates
-                ))
+            try printJSON(answer)
         } else {
             let matches = candidates.filter(\.match)
             print(
-                "\(faces.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit))\(operatingPoint.fmr.map { " at FMR \($0)" } ?? ""))"
+                "\(candidates.count) faces in \(photo); \(matches.count) match\(matches.count == 1 ? "" : "es") (threshold \(String(format: "%.4f", limit))\(operatingPoint.fmr.map { " at FMR \($0)" } ?? ""))"
             )
             for candidate in candidates.prefix(max(3, matches.count)) {
                 let b = candidate.face.box

@@ -10,6 +10,10 @@ struct LivenessChallengesCommand: AsyncParsableCommand {
         discussion: """
             scripts/liveness-fixtures and scripts/liveness-attacks read --json instead of \
             restating the rules.
+
+            Examples:
+              likeness liveness challenges
+              likeness liveness challenges --json
             """)
 
     @Flag(help: "Print JSON.")

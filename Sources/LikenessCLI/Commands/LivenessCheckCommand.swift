@@ -15,6 +15,10 @@ struct LivenessCheckCommand: AsyncParsableCommand {
             the session). Exit status: 0 live, 1 not live, 2 error. The checks: one face \
             throughout, the actions in order and in time, the same person throughout, no cut or \
             jump, and the planar-spoof check. docs/liveness.md explains each.
+
+            Examples:
+              likeness liveness check clip.webm --challenge turn_left,blink
+              likeness liveness check clip.webm --challenge blink --document id-card.jpg --json
             """)
 
     @Argument(help: "The recording (WebM VP8/VP9 or MP4/H.264, at most 10 s).")
@@ -26,7 +30,7 @@ struct LivenessCheckCommand: AsyncParsableCommand {
     @Option(help: "An ID document image to compare the live face with.")
     var document: String?
 
-    @Option(help: "False-match rate of the document comparison (default 1e-4).")
+    @Option(help: "False-match rate of the document comparison.")
     var fmr: Double = OperatingPoint.verifyFMR
 
     @OptionGroup var recording: LivenessRecordingOptions

@@ -8,6 +8,12 @@ struct LivenessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "liveness",
         abstract: "Liveness of a recorded challenge: one video, the challenges and events, or an evaluation.",
+        discussion: """
+            Examples:
+              likeness liveness clip.webm --challenge turn_left,blink
+              likeness liveness challenges
+              likeness liveness eval manifest.json --json
+            """,
         subcommands: [
             LivenessCheckCommand.self, LivenessChallengesCommand.self, LivenessEventsCommand.self,
             LivenessEvalCommand.self,

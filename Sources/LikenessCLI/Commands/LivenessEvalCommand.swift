@@ -9,7 +9,13 @@ import Workflows
 struct LivenessEvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "APCER per attack kind and BPCER over a manifest of recordings (scripts/liveness-attacks writes one)."
+        abstract:
+            "APCER per attack kind and BPCER over a manifest of recordings (scripts/liveness-attacks writes one).",
+        discussion: """
+            Examples:
+              likeness liveness eval out/attacks/manifest.json
+              likeness liveness eval manifest.json --json --verbose
+            """
     )
 
     @Option(

@@ -10,6 +10,10 @@ struct LivenessEventsCommand: AsyncParsableCommand {
         discussion: """
             The same samples and rules as `liveness check`, without a challenge: each \
             occurrence of each action. scripts/liveness-fixtures reads --json.
+
+            Examples:
+              likeness liveness events clip.webm
+              likeness liveness events clip.webm --json
             """)
 
     @Argument(help: "The recording (WebM VP8/VP9 or MP4/H.264).")

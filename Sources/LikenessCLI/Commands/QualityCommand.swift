@@ -7,7 +7,14 @@ struct QualityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quality",
         abstract: "Judge a face's quality against a profile (selfie, document, enrollment).",
-        discussion: "Exit status: 0 when the face passes the profile, 1 when it does not, 2 on error.")
+        discussion: """
+            Exit status: 0 when the face passes the profile, 1 when it does not, 2 on error.
+
+            Examples:
+              likeness quality selfie.jpg
+              likeness quality --profile enrollment portrait.jpg --json
+              likeness quality --profile portrait --profiles profiles.json portrait.jpg
+            """)
 
     @Argument(help: "The image.")
     var image: String

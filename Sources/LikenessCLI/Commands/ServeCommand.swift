@@ -3,6 +3,7 @@ import Foundation
 import Gallery
 import Logging
 import Service
+import Workflows
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,9 +21,21 @@ struct ServeCommand: AsyncParsableCommand {
             first. It logs to stderr (--log-level, --log-format or \
             LIKENESS_LOG_LEVEL, LIKENESS_LOG_FORMAT): one line per request, unexpected errors with \
             their cause, start-up and shutdown.
+
+            Enrolment policy: each tenant's quality profile for POST /v1/subjects/{id}/faces and \
+            the overrides its requests may ask for (profile, quality: "report") come from the \
+            config file's "enrollment" section, per tenant (docs/api.md, "Enrolment policy"); \
+            --enrollment-profile and --enrollment-allow set them for every tenant the file does \
+            not name.
+
+            Examples:
+              likeness serve --data data
+              likeness serve --config /etc/likeness/settings.json --port 9000
+              likeness serve --database postgres://likeness@db:5432/likeness --enrollment-profile selfie
+              likeness serve --data data --enrollment-allow profile,quality
             """)
 
-    @Option(help: "A JSON file of settings (keys as in docs/service.md).")
+    @Option(help: "A JSON file of settings (keys as in docs/api.md, \"Running the service\").")
     var config: String?
 
     @Option(help: "Address to listen on (default 127.0.0.1).")
@@ -73,7 +86,19 @@ struct ServeCommand: AsyncParsableCommand {
     /// The grace period when neither the file, the environment nor the flag names one.
     static let defaultDrainSeconds = 5.0
 
-    @OptionGroup var gallery: GalleryOptions
+    @Option(
+        help: ArgumentHelp(
+            "Quality profile of enrolments for tenants the config file gives none (default: the file's enrollment.profile, else enrollment).",
+            valueName: "profile"))
+    var enrollmentProfile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Enrolment overrides requests of those tenants may ask for, comma-separated: profile, quality (default: the file's enrollment.allow, else none).",
+            valueName: "overrides"))
+    var enrollmentAllow: String?
+
+    @OptionGroup var store: StoreOptions
     @OptionGroup var pipeline: PipelineOptions
 
     /// Where the gallery and the models are, and the SIGTERM grace period, as a config file may
@@ -176,6 +201,19 @@ struct ServeCommand: AsyncParsableCommand {
         if let rateLimitBurst { settings.rateLimitBurst = rateLimitBurst }
         if let defaultFMR { settings.defaultFMR = defaultFMR }
         if let defaultSearchFMR { settings.defaultSearchFMR = defaultSearchFMR }
+        if let enrollmentProfile { settings.enrollment.profile = enrollmentProfile }
+        if let enrollmentAllow {
+            var allowed: Set<EnrollmentPolicy.Override> = []
+            for name in enrollmentAllow.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where !name.isEmpty && name != "none" {
+                guard let override = EnrollmentPolicy.Override(rawValue: name) else {
+                    throw CLIError(
+                        code: "invalid_config", message: "--enrollment-allow takes profile and/or quality, not \(name)")
+                }
+                allowed.insert(override)
+            }
+            settings.enrollment.allow = allowed
+        }
         let problems = settings.problems()
         guard problems.isEmpty else {
             throw CLIError(code: "invalid_config", message: problems.joined(separator: "; "))
@@ -186,14 +224,14 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         // Before anything logs: serve always logs, whatever --verbose says.
-        try gallery.logging.bootstrap(always: true, environment: environment)
+        try store.logging.bootstrap(always: true, environment: environment)
         let logger = Logger(label: "likeness.serve")
         // The file is read once; its settings and locations both come from that read.
         let (fromFile, locations) = try file(environment: environment)
         let settings = try settings(fromFile, environment: environment)
         let drainSeconds = try drainPeriod(locations, environment: environment)
         // The file's locations apply where neither a flag nor the environment names one.
-        var options = self.gallery
+        var options = self.store
         if options.data == nil && environment["LIKENESS_DATA"] == nil { options.data = locations.data }
         if options.database == nil && environment["LIKENESS_DATABASE_URL"] == nil {
             options.database = locations.database

@@ -6,7 +6,12 @@ import Workflows
 struct TrackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "track",
-        abstract: "Follow the face through a video: pose, eye and mouth openness per sampled frame.")
+        abstract: "Follow the face through a video: pose, eye and mouth openness per sampled frame.",
+        discussion: """
+            Examples:
+              likeness track clip.webm
+              likeness track clip.mp4 --rate 6 --json
+            """)
 
     @Argument(help: "A video file (MP4/H.264, WebM, ...).")
     var video: String
@@ -56,7 +61,9 @@ struct TrackCommand: AsyncParsableCommand {
             if let face = faces.first {
                 let marks = try await analyzer.landmarks(for: [face], in: frame)[0]
                 let p = marks.pose
-                record.pose = HeadPose(yaw: Rounding.coordinate(p.yaw), pitch: Rounding.coordinate(p.pitch), roll: Rounding.coordinate(p.roll))
+                record.pose = HeadPose(
+                    yaw: Rounding.coordinate(p.yaw), pitch: Rounding.coordinate(p.pitch),
+                    roll: Rounding.coordinate(p.roll))
                 record.eyeOpenness = [marks.leftEyeOpenness, marks.rightEyeOpenness].map {
                     ($0 * 1000).rounded() / 1000
                 }

@@ -10,6 +10,11 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
             --json prints the document POST /v1/verify answers. Exit status: 0 match, 1 no match, \
             2 error (the error's code is printed on stderr).
+
+            Examples:
+              likeness verify selfie.jpg other.jpg
+              likeness verify --document id-card.jpg selfie.jpg --fmr 1e-5
+              likeness verify first.jpg second.jpg --json
             """)
 
     @Argument(help: "The first image (with --document: a photographed ID page or card).")

@@ -5,23 +5,8 @@ import Logging
 
 /// Where the gallery lives and whose part of it a command works on.
 struct GalleryOptions: ParsableArguments {
-    /// `--verbose`, `--log-level`, `--log-format`: every gallery command has them.
-    @OptionGroup var logging: LoggingOptions
-
-    @Option(help: "Data directory with gallery.sqlite and master.key (default: $LIKENESS_DATA or ./data).")
-    var data: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "PostgreSQL database for the records, postgres://user:password@host:port/database (default: $LIKENESS_DATABASE_URL, else gallery.sqlite in the data directory; the master key stays in the data directory).",
-            valueName: "url"))
-    var database: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "The master key file (default: $LIKENESS_MASTER_KEY_FILE, else master.key in the data directory; $LIKENESS_MASTER_KEY holds the key itself instead).",
-            valueName: "file"))
-    var masterKey: String?
+    /// The data directory, database, master key and logging options.
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Tenant whose subjects the command sees.")
     var tenant: String = "default"
@@ -29,47 +14,32 @@ struct GalleryOptions: ParsableArguments {
     @Option(help: "Who is acting, as the audit trail records it (default: cli:$USER).")
     var actor: String?
 
-    var directory: URL {
-        URL(fileURLWithPath: data ?? ProcessInfo.processInfo.environment["LIKENESS_DATA"] ?? "data")
+    var logging: LoggingOptions {
+        get { store.logging }
+        set { store.logging = newValue }
     }
-
-    /// The PostgreSQL URL, or nil for the SQLite file; an empty variable counts as unset.
-    var databaseURL: String? {
-        let url = database ?? ProcessInfo.processInfo.environment["LIKENESS_DATABASE_URL"]
-        return url?.isEmpty == false ? url : nil
+    var data: String? {
+        get { store.data }
+        set { store.data = newValue }
     }
-
-    /// The master key file, or nil for master.key in the data directory.
-    var keyFile: URL? {
-        let path = masterKey ?? ProcessInfo.processInfo.environment["LIKENESS_MASTER_KEY_FILE"]
-        return path.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+    var database: String? {
+        get { store.database }
+        set { store.database = newValue }
     }
-
-    func validate() throws {
-        if let url = databaseURL, !PostgresLocation.isPostgresURL(url) {
-            throw ValidationError(
-                "--database (or $LIKENESS_DATABASE_URL) takes a postgres:// URL; without it the gallery is gallery.sqlite in the data directory"
-            )
-        }
+    var masterKey: String? {
+        get { store.masterKey }
+        set { store.masterKey = newValue }
     }
+    var directory: URL { store.directory }
+    var databaseURL: String? { store.databaseURL }
+    var keyFile: URL? { store.keyFile }
+    var storeDescription: String { store.storeDescription }
 
-    /// The redacted store: `sqlite:<path>`, or the PostgreSQL URL without its password.
-    var storeDescription: String {
-        guard let url = databaseURL else { return "sqlite:" + directory.appendingPathComponent("gallery.sqlite").path }
-        return (try? PostgresLocation(url: url).redacted) ?? "postgres (unparsable URL)"
-    }
+    func validate() throws { try store.validate() }
 
-    /// Opens the gallery; logging is installed first (a no-op handler without `--verbose`), so
-    /// the store's connection problems reach stderr only when asked for.
+    /// Opens the gallery, recording `--actor` (else cli:$USER) in the audit trail.
     func open(requireConsent: Bool = true) async throws -> Gallery {
-        try logging.bootstrap()
-        var configuration = GalleryConfiguration()
-        // Made after the bootstrap, so it writes through the handler just installed.
-        configuration.logger = Logger(label: "likeness.gallery")
-        configuration.requireConsent = requireConsent
-        configuration.actor = actor ?? "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")"
-        return try await Gallery.open(
-            directory: directory, configuration: configuration, databaseURL: databaseURL, keyFile: keyFile)
+        try await store.open(actor: actor, requireConsent: requireConsent)
     }
 }
 

@@ -24,6 +24,20 @@ package struct FaceSamples {
         case failed(ProblemCode, String)
     }
 
+    /// Like `sample(_:)`; in mode `report` an image below the profile is accepted too, and the
+    /// reasons it fell below come back beside it (empty when it passed).
+    package func sample(_ path: String, mode: QualityMode) async -> (outcome: Outcome, belowProfile: [String]) {
+        guard mode == .report else { return (await sample(path), []) }
+        do {
+            let image = try await pipeline.load(path, with: faces.analyzer)
+            let assessed = try await faces.assess(
+                NamedImage(name: path, image: image), profile: profile, settings: pipeline.settings)
+            return (.accepted(assessed.sample), assessed.failure?.reasons ?? [])
+        } catch {
+            return (Self.outcome(of: error), [])
+        }
+    }
+
     /// Analyses one file; every failure becomes an outcome, never a thrown error.
     package func sample(_ path: String) async -> Outcome {
         do {
@@ -31,11 +45,16 @@ package struct FaceSamples {
             return .accepted(
                 try await faces.sample(
                     NamedImage(name: path, image: image), profile: profile, settings: pipeline.settings))
-        } catch let error as WorkflowError where error.code == .lowQuality {
-            return .lowQuality(error.reasons)
-        } catch let error as CLIError {
-            return .failed(error.code, error.message)
         } catch {
+            return Self.outcome(of: error)
+        }
+    }
+
+    private static func outcome(of error: any Error) -> Outcome {
+        switch error {
+        case let error as WorkflowError where error.code == .lowQuality: return .lowQuality(error.reasons)
+        case let error as CLIError: return .failed(error.code, error.message)
+        default:
             let (code, message) = WorkflowError.describe(error) ?? (.internalError, "\(error)")
             return .failed(code, message)
         }

@@ -3,7 +3,8 @@ import Gallery
 import Hummingbird
 import Workflows
 
-/// `GET /v1/audit`: the key's tenant's own audit events, oldest first, paged by sequence.
+/// `GET /v1/audit`: the key's tenant's own audit events, oldest first, paged by sequence, filtered
+/// by subject, action and time in the store's query.
 struct AuditController {
     typealias Context = ServiceRequestContext
     let dependencies: ServiceDependencies
@@ -12,76 +13,24 @@ struct AuditController {
         group.get("audit") { request, context in try await events(request, context) }
     }
 
-    struct EventBody: Encodable {
-        var sequence: Int64
-        var time: Date
-        var actor: String
-        var action: String
-        var subject: String?
-        var details: JSONText
-    }
-
-    /// Details are stored as canonical JSON text; they go out as the object they are.
-    struct JSONText: Encodable {
-        let text: String
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-            try container.encode(EncodableJSON(value))
-        }
-    }
-
-    struct Page: Encodable {
-        var events: [EventBody]
-        /// Pass as `after` for the next page; present whenever the page is full, so the page after
-        /// the last full one may be empty.
-        var next: Int64?
-    }
-
     func events(_ request: Request, _ context: Context) async throws -> Response {
         let key = try context.requireKey()
         let query = request.uri.queryParameters
-        let after =
-            try query["after"].map { text -> Int64 in
-                guard let value = Int64(text), value >= 0 else {
-                    throw Problem(.badRequest, code: .validationFailed, detail: "after must be a sequence number ≥ 0")
-                }
-                return value
-            } ?? 0
-        let limit =
-            try query["limit"].map { text -> Int in
-                guard let value = Int(text), (1...1_000).contains(value) else {
-                    throw Problem(.badRequest, code: .validationFailed, detail: "limit must be in 1...1000")
-                }
-                return value
-            } ?? 100
+        let after = try QueryValue.integer(query["after"].map(String.init), name: "after", in: 0...Int64.max) ?? 0
+        let limit = try QueryValue.integer(query["limit"].map(String.init), name: "limit", in: 1...1_000) ?? 100
+        // `action` may be repeated, or a comma-separated list, or both.
+        let actions = query.getAll("action").flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let subject = query["subject"].map(String.init)
+        if let subject, subject.isEmpty || subject.utf8.count > 128 {
+            throw Problem(.badRequest, code: .validationFailed, detail: "subject is 1 to 128 bytes")
+        }
+        let filter = AuditFilter(
+            subject: subject, actions: actions,
+            since: try QueryValue.time(query["since"].map(String.init), name: "since"),
+            until: try QueryValue.time(query["until"].map(String.init), name: "until"))
         let events = try await dependencies.gallery.auditEvents(
-            tenant: key.tenantName, afterSequence: after, limit: limit)
-        let bodies = events.map {
-            EventBody(
-                sequence: $0.sequence, time: $0.time, actor: $0.actor, action: $0.action, subject: $0.subject,
-                details: JSONText(text: $0.details))
-        }
-        return try JSONBody.response(Page(events: bodies, next: events.count == limit ? events.last?.sequence : nil))
-    }
-}
-
-/// Re-encodes a decoded JSON value.
-struct EncodableJSON: Encodable {
-    let value: JSONValue
-
-    init(_ value: JSONValue) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch value {
-        case .null: try container.encodeNil()
-        case .bool(let flag): try container.encode(flag)
-        case .number(let number): try container.encode(number)
-        case .string(let text): try container.encode(text)
-        case .array(let items): try container.encode(items.map(EncodableJSON.init))
-        case .object(let members): try container.encode(members.mapValues(EncodableJSON.init))
-        }
+            tenant: key.tenantName, filter: filter, afterSequence: after, limit: limit)
+        return try JSONBody.response(AuditPageDocument(events, limit: limit))
     }
 }

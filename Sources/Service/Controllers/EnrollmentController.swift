@@ -16,15 +16,17 @@ struct EnrollmentController {
         imageGroup.post("subjects/{id}/verify") { request, context in try await verify(request, context) }
     }
 
-    /// Enrols one or more faces (`image`, repeatable, or `images`), each passing the enrolment
-    /// quality profile; a face matching another subject is refused (409 `possible_duplicate`)
-    /// unless `policy` is `enroll_and_flag`.
+    /// Enrols one or more faces (`image`, repeatable, or `images`), each passing the tenant's
+    /// enrolment quality profile (every image below it named in the 422 `low_quality`); a face
+    /// matching another subject is refused (409 `possible_duplicate`) unless `policy` is
+    /// `enroll_and_flag`. `profile` and `quality: "report"` are overrides the tenant's enrolment
+    /// policy must allow (403 `override_not_allowed`).
     func enroll(_ request: Request, _ context: Context) async throws -> Response {
         let key = try context.requireKey()
         let subject = try SubjectController.subjectID(context)
         let fields = try await ImageRequest.read(
             request, limits: dependencies.configuration, imageFields: ["image", "images"],
-            otherFields: ["policy", "purpose"])
+            otherFields: ["policy", "purpose", "profile", "quality"])
         let images = fields.images("image", "images")
         guard !images.isEmpty else {
             throw Problem(.badRequest, code: .validationFailed, detail: "missing field image")
@@ -33,9 +35,19 @@ struct EnrollmentController {
         guard let policy = DuplicatePolicy(rawValue: policyName) else {
             throw Problem(.badRequest, code: .validationFailed, detail: "policy must be reject or enroll_and_flag")
         }
+        var mode: QualityMode?
+        if let name = try fields.string("quality") {
+            guard let chosen = QualityMode(rawValue: name) else {
+                throw Problem(.badRequest, code: .validationFailed, detail: "quality must be enforce or report")
+            }
+            mode = chosen
+        }
+        let quality = try dependencies.configuration.enrollment.resolve(
+            tenant: key.tenantName, profile: try fields.string("profile"), quality: mode)
         let plan = EnrollmentPlan(
             tenant: key.tenantName, subject: subject, purpose: try fields.string("purpose") ?? Gallery.defaultPurpose,
-            policy: policy, duplicateFMR: dependencies.configuration.defaultSearchFMR)
+            policy: policy, duplicateFMR: dependencies.configuration.defaultSearchFMR, profile: quality.profile,
+            qualityMode: quality.mode)
         // Refused before the images are even decoded when the subject could not be enrolled anyway.
         try await gallery.checkConsent(tenant: key.tenantName, subject: subject, purpose: plan.purpose)
         var named: [NamedImage] = []

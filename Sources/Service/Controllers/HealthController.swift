@@ -22,11 +22,13 @@ struct HealthController {
 
     struct Readiness: Encodable {
         var status: String
+        /// Likeness's version, as `likeness --version` prints it.
+        var version = LikenessVersion.current
         var modelPack: String
         var store: String
 
         enum CodingKeys: String, CodingKey {
-            case status, store
+            case status, store, version
             case modelPack = "model_pack"
         }
     }

@@ -4,7 +4,7 @@ import Gallery
 import Hummingbird
 import Workflows
 
-/// `/v1/subjects…`: create, read and erase subjects, record consent.
+/// `/v1/subjects…`: list, create, read, update and erase subjects and their faces, record consent.
 ///
 /// Everything is scoped to the tenant of the request's API key: another tenant's subject is
 /// simply not found.
@@ -14,9 +14,13 @@ struct SubjectController {
     var gallery: Gallery { dependencies.gallery }
 
     func addRoutes(to group: RouterGroup<Context>) {
+        group.get("subjects") { request, context in try await list(request, context) }
         group.post("subjects") { request, context in try await create(request, context) }
         group.get("subjects/{id}") { _, context in try await show(context) }
+        group.patch("subjects/{id}") { request, context in try await update(request, context) }
         group.delete("subjects/{id}") { _, context in try await erase(context) }
+        group.get("subjects/{id}/faces") { _, context in try await faces(context) }
+        group.delete("subjects/{id}/faces/{face}") { _, context in try await eraseFace(context) }
         group.post("subjects/{id}/consents") { request, context in try await grantConsent(request, context) }
         group.delete("subjects/{id}/consents") { request, context in try await revokeConsent(request, context) }
     }
@@ -31,7 +35,7 @@ struct SubjectController {
 
     struct CreateRequest: Decodable {
         var id: String
-        var metadata: String?
+        var metadata: SubjectMetadata?
     }
 
     func create(_ request: Request, _ context: Context) async throws -> Response {
@@ -41,9 +45,15 @@ struct SubjectController {
         _ = try await gallery.createSubject(tenant: key.tenantName, subject: body.id, metadata: body.metadata)
         let details = try await gallery.details(tenant: key.tenantName, subject: body.id)
         var response = try JSONBody.response(SubjectDocument(details), status: .created)
-        response.headers[.location] =
-            "/v1/subjects/\(body.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? body.id)"
+        response.headers[.location] = Self.location(of: body.id)
         return response
+    }
+
+    /// The subject's URL path, its id one percent-encoded path segment (`a/b` → `a%2Fb`).
+    static func location(of subject: String) -> String {
+        var segment = CharacterSet.urlPathAllowed
+        segment.remove(charactersIn: "/")
+        return "/v1/subjects/\(subject.addingPercentEncoding(withAllowedCharacters: segment) ?? subject)"
     }
 
     func show(_ context: Context) async throws -> Response {
@@ -84,10 +94,11 @@ struct SubjectController {
                 .badRequest, code: .validationFailed,
                 detail: "text must be 1 to 65536 bytes and evidence at most 4096 bytes")
         }
-        let consent = try await gallery.grantConsent(
+        // Idempotent: a consent already active for the purpose and text version answers 200 as it is.
+        let (consent, created) = try await gallery.recordConsent(
             tenant: key.tenantName, subject: subject, purpose: body.purpose, textVersion: body.textVersion,
             text: body.text, evidence: body.evidence)
-        return try JSONBody.response(ConsentDocument(consent), status: .created)
+        return try JSONBody.response(ConsentDocument(consent), status: created ? .created : .ok)
     }
 
     struct RevocationAnswer: Encodable {
@@ -101,10 +112,7 @@ struct SubjectController {
         guard let purpose = request.uri.queryParameters["purpose"].map(String.init), !purpose.isEmpty else {
             throw Problem(.badRequest, code: .validationFailed, detail: "name the consent: ?purpose=…")
         }
-        let details = try await gallery.details(tenant: key.tenantName, subject: subject)
-        guard details.subject.erasedAt == nil else {
-            throw Problem(.notFound, code: .notFound, detail: "no subject \(subject)")
-        }
+        // 404 for a subject that is not live, and for a purpose without an active consent.
         let (revoked, erasure) = try await gallery.revokeConsent(
             tenant: key.tenantName, subject: subject, purpose: purpose)
         return try JSONBody.response(RevocationAnswer(revoked: revoked, erasure: erasure.map(ErasureDocument.init)))

@@ -98,14 +98,15 @@ public struct Problem: HTTPResponseError, Sendable {
     init(workflow error: WorkflowError) {
         switch error.code {
         case .lowQuality:
-            self.init(
-                .unprocessableContent, code: error.code, detail: error.message,
-                extensions: ["reasons": ProblemValue(error.reasons)])
+            var extensions = ["reasons": ProblemValue(error.reasons)]
+            if !error.rejected.isEmpty { extensions["rejected"] = ProblemValue(error.rejected) }
+            self.init(.unprocessableContent, code: error.code, detail: error.message, extensions: extensions)
+        case .overrideNotAllowed: self.init(.forbidden, code: error.code, detail: error.message)
         case .possibleDuplicate:
             self.init(
                 .conflict, code: error.code, detail: error.message,
                 extensions: ["duplicates": ProblemValue(error.duplicates)])
-        case .validationFailed: self.init(.badRequest, code: error.code, detail: error.message)
+        case .validationFailed, .uncalibratedFPIR: self.init(.badRequest, code: error.code, detail: error.message)
         case .notFound: self.init(.notFound, code: error.code, detail: error.message)
         default: self.init(.internalServerError, code: .internalError, detail: "an unexpected error occurred")
         }

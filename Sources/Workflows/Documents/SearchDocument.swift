@@ -1,12 +1,34 @@
 import Gallery
 
-/// `search`: the enrolled subjects most like the probe's face, best first.
+/// `search`: the enrolled subjects most like the probe's face, best first, and the decision.
 public struct SearchDocument: Codable, Sendable, Equatable {
     public var candidates: [Candidate]
     public var threshold: Double
+    /// Per comparison; nil for a raw threshold.
     public var fmr: Double?
+    /// The false-positive identification rate the threshold holds at `gallery_size`; nil for a raw threshold.
+    public var fpir: Double?
+    /// Subjects with a template for the model pack when the search ran.
+    public var gallerySize: Int
+    /// `match` when the best candidate reaches the threshold, else `unknown`.
+    public var decision: IdentificationDecision
     /// The probe's face.
     public var face: FaceDocument
+
+    enum CodingKeys: String, CodingKey {
+        case candidates, threshold, fmr, fpir, decision, face
+        case gallerySize = "gallery_size"
+    }
+
+    public init(candidates: [Candidate], point: IdentificationPoint, face: FaceDocument) {
+        self.candidates = candidates
+        threshold = point.threshold
+        fmr = point.fmr
+        fpir = point.fpir
+        gallerySize = point.gallery.subjects
+        decision = IdentificationDecision(candidates)
+        self.face = face
+    }
 }
 
 /// `subjects verify` / `POST /v1/subjects/{id}/verify`: face sign-in against a claimed subject.
@@ -20,19 +42,4 @@ public struct SubjectVerifyDocument: Codable, Sendable, Equatable {
     public var fmr: Double?
     public var decision: Decision
     public var face: FaceDocument
-}
-
-/// `enroll`: what was stored, and the other subjects the face matched.
-public struct EnrollmentDocument: Codable, Sendable, Equatable {
-    public var subject: String
-    public var status: EnrollmentResult.Status
-    public var templates: [Int64]
-    public var duplicates: [DuplicateFinding]
-
-    public init(_ result: EnrollmentResult) {
-        subject = result.subject
-        status = result.status
-        templates = result.templateIDs
-        duplicates = result.duplicates
-    }
 }

@@ -4,8 +4,12 @@ import Gallery
 /// A subject with its templates and consents (`subjects show`, `GET /v1/subjects/{id}`).
 public struct SubjectDocument: Codable, Sendable, Equatable {
     public var id: String
-    public var metadata: String?
+    /// The tenant's JSON object, or null.
+    public var metadata: SubjectMetadata?
     public var createdAt: Date
+    /// Whether withdrawing the last active consent erases the subject (false when it was
+    /// enrolled without required consent).
+    public var consentRequired: Bool
     /// Set only for an erased subject (the CLI shows them; the API answers 404).
     public var erasedAt: Date?
     /// When an erased subject's template bytes were physically gone from the store's files
@@ -19,12 +23,14 @@ public struct SubjectDocument: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case erasedAt = "erased_at"
         case purgedAt = "purged_at"
+        case consentRequired = "consent_required"
     }
 
     public init(_ details: SubjectDetails) {
         purgedAt = details.subject.erasedAt == nil ? nil : details.subject.purgedAt
         id = details.subject.externalID
-        metadata = details.subject.metadata
+        metadata = details.subject.metadata.map(SubjectMetadata.init(stored:))
+        consentRequired = details.subject.consentRequired
         createdAt = details.subject.createdAt
         erasedAt = details.subject.erasedAt
         templates = details.templates.map(TemplateDocument.init)
@@ -32,15 +38,17 @@ public struct SubjectDocument: Codable, Sendable, Equatable {
     }
 }
 
-/// One stored template (never its vector).
+/// One stored template (never its vector), with what enrolment flagged about it: an item of
+/// `GET /v1/subjects/{id}/faces` and of a subject's `templates`.
 public struct TemplateDocument: Codable, Sendable, Equatable {
     public var id: Int64
     public var pack: String
     public var quality: Double?
     public var createdAt: Date
+    public var flags: [FlagDocument]
 
     enum CodingKeys: String, CodingKey {
-        case id, pack, quality
+        case id, pack, quality, flags
         case createdAt = "created_at"
     }
 
@@ -49,6 +57,29 @@ public struct TemplateDocument: Codable, Sendable, Equatable {
         pack = template.pack
         quality = template.quality
         createdAt = template.createdAt
+        flags = template.flags.map(FlagDocument.init)
+    }
+}
+
+/// A flag raised about a face at enrolment (`possible_duplicate`: the subjects it matched).
+public struct FlagDocument: Codable, Sendable, Equatable {
+    public var code: String
+    public var subjects: [DuplicateFinding]
+    /// When a reviewer resolved it (absent while open).
+    public var reviewedAt: Date?
+    /// `distinct` or `same_person`, once reviewed.
+    public var resolution: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code, subjects, resolution
+        case reviewedAt = "reviewed_at"
+    }
+
+    public init(_ flag: FaceFlag) {
+        code = flag.code.rawValue
+        subjects = flag.duplicates
+        reviewedAt = flag.reviewedAt
+        resolution = flag.resolution?.rawValue
     }
 }
 

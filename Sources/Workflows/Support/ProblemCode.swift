@@ -38,6 +38,11 @@ public struct ProblemCode: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let lowQuality: ProblemCode = "low_quality"
     public static let possibleDuplicate: ProblemCode = "possible_duplicate"
     public static let uncalibratedFMR: ProblemCode = "uncalibrated_fmr"
+    /// A 1:N search's `fpir` needs a per-comparison FMR outside the calibration, at this gallery size.
+    public static let uncalibratedFPIR: ProblemCode = "uncalibrated_fpir"
+    /// A request asked for an enrolment override (`profile`, `quality: "report"`) its tenant's
+    /// enrolment policy does not allow.
+    public static let overrideNotAllowed: ProblemCode = "override_not_allowed"
 
     // Liveness sessions
     public static let sessionUsed: ProblemCode = "session_used"

@@ -11,12 +11,18 @@ public struct WorkflowError: Error, Sendable, CustomStringConvertible {
     public var reasons: [String] = []
     /// `possible_duplicate`: the other subjects the face matched.
     public var duplicates: [DuplicateFinding] = []
+    /// `low_quality` of an enrolment: every image below the profile, with its reasons.
+    public var rejected: [RejectedImage] = []
 
-    public init(_ code: ProblemCode, _ message: String, reasons: [String] = [], duplicates: [DuplicateFinding] = []) {
+    public init(
+        _ code: ProblemCode, _ message: String, reasons: [String] = [], duplicates: [DuplicateFinding] = [],
+        rejected: [RejectedImage] = []
+    ) {
         self.code = code
         self.message = message
         self.reasons = reasons
         self.duplicates = duplicates
+        self.rejected = rejected
     }
 
     public var description: String { "\(code): \(message)" }

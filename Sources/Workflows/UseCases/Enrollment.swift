@@ -13,6 +13,8 @@ public struct EnrollmentPlan: Sendable {
     public var duplicateFMR: Double
     /// The quality profile each image must pass; nil skips the check.
     public var profile: QualityProfile?
+    /// Whether an image below the profile stops the enrolment or is enrolled and reported.
+    public var qualityMode: QualityMode
     public var settings: AnalysisSettings
     /// A consent to record first (the operator attests it was given), or nil.
     public var consent: ConsentGrant?
@@ -20,7 +22,7 @@ public struct EnrollmentPlan: Sendable {
     public init(
         tenant: String, subject: String, purpose: String = Gallery.defaultPurpose, policy: DuplicatePolicy = .reject,
         duplicateFMR: Double = OperatingPoint.searchFMR, profile: QualityProfile? = .enrollment,
-        settings: AnalysisSettings = .init(), consent: ConsentGrant? = nil
+        qualityMode: QualityMode = .enforce, settings: AnalysisSettings = .init(), consent: ConsentGrant? = nil
     ) {
         self.tenant = tenant
         self.subject = subject
@@ -28,6 +30,7 @@ public struct EnrollmentPlan: Sendable {
         self.policy = policy
         self.duplicateFMR = duplicateFMR
         self.profile = profile
+        self.qualityMode = qualityMode
         self.settings = settings
         self.consent = consent
     }
@@ -69,7 +72,9 @@ extension GalleryWorkflows {
     /// Enrols the images' faces under the plan: each image's quality, the consent (recorded if the
     /// plan carries one, else checked before any inference), then the duplicate search. A face
     /// matching another subject is never merged silently: `possible_duplicate` comes back as the
-    /// document's status, for the caller to answer with.
+    /// document's status, for the caller to answer with. Every image below the profile is named
+    /// with its reasons: in the `low_quality` error (mode `enforce`, nothing enrolled) or in the
+    /// document's `quality_failures` (mode `report`).
     public func enroll(_ images: [NamedImage], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
         guard !images.isEmpty, images.count <= 100 else {
             throw WorkflowError(.validationFailed, "enrol 1 to 100 images at a time")
@@ -80,23 +85,30 @@ extension GalleryWorkflows {
             try await gallery.checkConsent(tenant: plan.tenant, subject: plan.subject, purpose: plan.purpose)
         }
         // Analysed together: the analyzer's worker pool bounds the inference running at once.
-        let samples = try await withThrowingTaskGroup(of: (Int, EnrollmentSample).self) { group in
+        let assessed = try await withThrowingTaskGroup(of: (Int, AssessedSample).self) { group in
             for (position, named) in images.enumerated() {
                 group.addTask {
-                    (position, try await faces.sample(named, profile: plan.profile, settings: plan.settings))
+                    (position, try await faces.assess(named, profile: plan.profile, settings: plan.settings))
                 }
             }
-            var ordered = [EnrollmentSample?](repeating: nil, count: images.count)
+            var ordered = [AssessedSample?](repeating: nil, count: images.count)
             for try await (position, sample) in group { ordered[position] = sample }
             return ordered.compactMap { $0 }
         }
-        return try await enroll(samples: samples, plan: plan)
+        let failures = assessed.compactMap(\.failure)
+        if !failures.isEmpty && plan.qualityMode == .enforce {
+            throw WorkflowError.lowQuality(failures, of: images.count, profile: plan.profile?.name ?? "")
+        }
+        return try await enroll(samples: assessed.map(\.sample), plan: plan, qualityFailures: failures)
     }
 
     /// Enrols faces already turned into samples (`sample(_:profile:settings:)`), recording the
     /// plan's consent first: only once every image has passed, so a refused photo leaves no
-    /// consent behind.
-    public func enroll(samples: [EnrollmentSample], plan: EnrollmentPlan) async throws -> EnrollmentDocument {
+    /// consent behind. `qualityFailures` are the samples below the profile enrolled in mode
+    /// `report`, for the document to name.
+    public func enroll(samples: [EnrollmentSample], plan: EnrollmentPlan, qualityFailures: [RejectedImage] = [])
+        async throws -> EnrollmentDocument
+    {
         if let consent = plan.consent {
             _ = try await gallery.grantConsent(
                 tenant: plan.tenant, subject: plan.subject, purpose: consent.purpose,
@@ -107,8 +119,15 @@ extension GalleryWorkflows {
             EnrollmentRequest(
                 tenant: plan.tenant, subject: plan.subject, pack: pack.id, samples: samples, purpose: plan.purpose,
                 duplicateThreshold: point.threshold, policy: plan.policy))
-        return EnrollmentDocument(result)
+        return EnrollmentDocument(result, profile: plan.profile?.name, qualityFailures: qualityFailures)
     }
+}
+
+/// One image's face as an enrolment sample, and why it fell below the quality profile (nil: it
+/// passed, or there was no profile).
+public struct AssessedSample: Sendable {
+    public var sample: EnrollmentSample
+    public var failure: RejectedImage?
 }
 
 extension FaceWorkflows {
@@ -116,14 +135,38 @@ extension FaceWorkflows {
     public func sample(_ named: NamedImage, profile: QualityProfile?, settings: AnalysisSettings) async throws
         -> EnrollmentSample
     {
-        let analysis = try await analyze(named.image, field: named.name, settings: settings, profile: profile)
-        if let quality = analysis.quality, !quality.passed {
-            throw WorkflowError(
-                .lowQuality,
-                "\(named.name) does not meet the \(quality.profile) quality profile: "
-                    + quality.reasons.joined(separator: "; "),
-                reasons: quality.reasons)
+        let assessed = try await assess(named, profile: profile, settings: settings)
+        if let failure = assessed.failure {
+            throw WorkflowError.lowQuality([failure], of: 1, profile: profile?.name ?? "")
         }
-        return EnrollmentSample(vector: analysis.embedding.vector, quality: analysis.quality?.unifiedScore)
+        return assessed.sample
+    }
+
+    /// One image's face as an enrolment sample, judged by `profile` but kept whatever the verdict.
+    public func assess(_ named: NamedImage, profile: QualityProfile?, settings: AnalysisSettings) async throws
+        -> AssessedSample
+    {
+        let analysis = try await analyze(named.image, field: named.name, settings: settings, profile: profile)
+        let failure = analysis.quality.flatMap { quality in
+            quality.passed ? nil : RejectedImage(image: named.name, reasons: quality.reasons)
+        }
+        return AssessedSample(
+            sample: EnrollmentSample(vector: analysis.embedding.vector, quality: analysis.quality?.unifiedScore),
+            failure: failure)
+    }
+}
+
+extension WorkflowError {
+    /// `low_quality` naming every image below the profile, with `reasons` the union of theirs.
+    static func lowQuality(_ rejected: [RejectedImage], of count: Int, profile: String) -> WorkflowError {
+        var reasons: [String] = []
+        for reason in rejected.flatMap(\.reasons) where !reasons.contains(reason) { reasons.append(reason) }
+        let message =
+            count == 1
+            ? "\(rejected[0].image) does not meet the \(profile) quality profile: "
+                + rejected[0].reasons.joined(separator: "; ")
+            : "\(rejected.count) of \(count) images do not meet the \(profile) quality profile: "
+                + rejected.map { "\($0.image) (\($0.reasons.joined(separator: ", ")))" }.joined(separator: "; ")
+        return WorkflowError(.lowQuality, message, reasons: reasons, rejected: rejected)
     }
 }

@@ -14,16 +14,17 @@ public struct GalleryWorkflows: Sendable {
 
     var pack: ModelPack { faces.analyzer.pack }
 
-    /// 1:N: the subjects of `tenant` most like the image's face, best first, each with its decision.
+    /// 1:N: the subjects of `tenant` most like the image's face, best first, each with its
+    /// decision at `point` (from `identificationPoint`, taken before the image is analysed so
+    /// that a refused operating point costs no inference).
     public func search(
-        _ image: Image, tenant: String, k: Int, point: OperatingPoint, settings: AnalysisSettings = .init()
+        _ image: Image, tenant: String, k: Int, point: IdentificationPoint, settings: AnalysisSettings = .init()
     ) async throws -> SearchDocument {
         guard (1...100).contains(k) else { throw WorkflowError(.validationFailed, "k must be in 1...100") }
         let probe = try await faces.analyze(image, field: "image", settings: settings)
         let candidates = try await gallery.search(
             tenant: tenant, pack: pack.id, vector: probe.embedding.vector, k: k, threshold: point.threshold)
-        return SearchDocument(
-            candidates: candidates, threshold: point.threshold, fmr: point.fmr, face: FaceDocument(probe.face))
+        return SearchDocument(candidates: candidates, point: point, face: FaceDocument(probe.face))
     }
 
     /// Face sign-in: the image's face against every template of the claimed subject.

@@ -7,13 +7,109 @@ import Gallery
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Check and export the tamper-evident audit trail.",
-        subcommands: [Verify.self, Export.self])
+        abstract: "List, check and export the tamper-evident audit trail.",
+        discussion: """
+            Examples:
+              likeness audit list --subject yao
+              likeness audit verify
+              likeness audit export --output audit.jsonl
+            """,
+        subcommands: [List.self, Verify.self, Export.self])
+
+    /// Which events: `--subject`, `--action` (repeatable or a comma list), `--since`, `--until`.
+    struct Filter: ParsableArguments {
+        @Option(help: "Only events about this subject id.")
+        var subject: String?
+
+        @Option(help: ArgumentHelp("Only events with this action (repeatable, or a comma list).", valueName: "action"))
+        var action: [String] = []
+
+        @Option(help: "Only events at or after this ISO 8601 time (2026-12-01T10:00:00Z or 2026-12-01).")
+        var since: String?
+
+        @Option(help: "Only events before this ISO 8601 time.")
+        var until: String?
+
+        func filter() throws -> AuditFilter {
+            AuditFilter(
+                subject: subject,
+                actions: action.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty },
+                since: try since.map { try Filter.time($0, option: "--since") },
+                until: try until.map { try Filter.time($0, option: "--until") })
+        }
+
+        static func time(_ text: String, option: String) throws -> Date {
+            for options: ISO8601DateFormatter.Options in [
+                [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
+            ] {
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = options
+                if let date = formatter.date(from: text) { return date }
+            }
+            throw ValidationError("\(option) takes an ISO 8601 time, e.g. 2026-12-01T10:00:00Z")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the tenant's audit events, oldest first, one page at a time.",
+            discussion: """
+                Prints one event per line and, when the page is full, the sequence to pass as --after. \
+                --json prints the document GET /v1/audit answers for the same filters.
+
+                Examples:
+                  likeness audit list --tenant demo --subject yao
+                  likeness audit list --action erase,face.erase --since 2026-12-01
+                  likeness audit list --action enroll --after 120 --limit 50 --json
+                """)
+
+        @Option(help: "List events after this sequence number.")
+        var after: Int64 = 0
+
+        @Option(help: "Most events on the page, 1 to 1000.")
+        var limit: Int = 100
+
+        @OptionGroup var filter: Filter
+
+        @Flag(help: "Print the page as JSON.")
+        var json = false
+
+        @OptionGroup var gallery: GalleryOptions
+
+        func validate() throws {
+            guard (1...1_000).contains(limit) else { throw ValidationError("--limit must be in 1...1000") }
+            guard after >= 0 else { throw ValidationError("--after must be ≥ 0") }
+        }
+
+        func run() async throws {
+            let events = try await gallery.open().auditEvents(
+                tenant: gallery.tenant, filter: try filter.filter(), afterSequence: after, limit: limit)
+            let page = AuditPageDocument(events, limit: limit)
+            if json {
+                try printJSON(page)
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            for event in events {
+                print(
+                    "#\(event.sequence) \(formatter.string(from: event.time)) \(event.actor) \(event.action)"
+                        + (event.subject.map { " \($0)" } ?? "") + " \(event.details)")
+            }
+            if let next = page.next { print("next: \(next)") }
+        }
+    }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every event's MAC and link; name each edited, inserted or deleted event.",
-            discussion: "Exit status: 0 intact, 1 broken, 2 error.")
+            discussion: """
+                Exit status: 0 intact, 1 broken, 2 error.
+
+                Examples:
+                  likeness audit verify
+                  likeness audit verify --json
+                """)
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -52,13 +148,23 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the audit events as JSON lines (the tenant's own with --only-tenant).")
+            abstract: "Write the audit events as JSON lines (the tenant's own with --only-tenant).",
+            discussion: """
+                Every field of each event, MACs included, so a copy can be compared later. The \
+                filters narrow what is written (a filtered export does not verify as a chain).
+
+                Examples:
+                  likeness audit export --output audit.jsonl
+                  likeness audit export --only-tenant --tenant demo --subject yao --since 2026-12-01
+                """)
 
         @Option(help: "Write to this file instead of stdout.")
         var output: String?
 
-        @Flag(help: "Only the events of --tenant (default: every tenant's).")
+        @Flag(help: "Only the events of --tenant (without it: every tenant's).")
         var onlyTenant = false
+
+        @OptionGroup var filter: Filter
 
         @OptionGroup var gallery: GalleryOptions
 
@@ -93,9 +199,10 @@ struct AuditCommand: AsyncParsableCommand {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             var after: Int64 = 0
+            let filter = try filter.filter()
             while true {
                 let page = try await store.auditEvents(
-                    tenant: onlyTenant ? gallery.tenant : nil, afterSequence: after, limit: 5_000)
+                    tenant: onlyTenant ? gallery.tenant : nil, filter: filter, afterSequence: after, limit: 5_000)
                 guard let last = page.last else { break }
                 after = last.sequence
                 var chunk = Data()

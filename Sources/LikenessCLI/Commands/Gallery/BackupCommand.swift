@@ -16,6 +16,10 @@ struct BackupCommand: AsyncParsableCommand {
             cannot be opened: back up the key separately, and keep the two apart. To restore, stop \
             the servers and put the copy in place as gallery.sqlite (docs/deployment.md). A \
             PostgreSQL gallery (--database) is backed up with pg_dump instead.
+
+            Examples:
+              likeness backup --data /srv/likeness/data --to /backups/gallery-2026-12-01.sqlite
+              likeness backup --to gallery-copy.sqlite --json
             """)
 
     @Option(help: ArgumentHelp("The file to write; it must not exist.", valueName: "file"))

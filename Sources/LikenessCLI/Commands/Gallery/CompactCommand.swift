@@ -16,6 +16,10 @@ struct CompactCommand: AsyncParsableCommand {
             lock.
 
             Example: likeness compact --database postgres://likeness@127.0.0.1/likeness
+
+            Examples:
+              likeness compact --data /srv/likeness/data
+              likeness compact --database postgres://likeness@db:5432/likeness
             """)
 
     @OptionGroup var gallery: GalleryOptions

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FaceKit
 import Foundation
-import Workflows
 import Gallery
 import Workflows
 
@@ -19,14 +18,21 @@ struct EnrollmentOptions: ParsableArguments {
     @Option(help: "The purpose an active consent must cover.")
     var purpose: String = Gallery.defaultPurpose
 
-    @Option(help: "When a face matches another subject: reject, or enroll_and_flag.")
+    @Option(help: "What to do when a face matches another subject.")
     var policy: DuplicatePolicy = .reject
 
     @Option(help: "The false-match rate at which a face counts as another subject's.")
     var duplicateFMR: Double = OperatingPoint.searchFMR
 
-    @Option(help: "Quality profile each image must pass.")
+    @Option(
+        help: "Quality profile each image is judged by (built-in: enrollment, selfie, document; more with --profiles).")
     var qualityProfile: String = "enrollment"
+
+    @Option(
+        help: ArgumentHelp(
+            "enforce: an image below the profile stops the enrolment; report: it is enrolled and named with its reasons.",
+            valueName: "mode"))
+    var quality: QualityMode = .enforce
 
     @Flag(help: "Enrol without checking image quality.")
     var noQuality = false
@@ -34,7 +40,7 @@ struct EnrollmentOptions: ParsableArguments {
     @Flag(help: "Enrol without a recorded consent (for data you hold under another legal basis).")
     var noConsentRequired = false
 
-    @OptionGroup var quality: QualityOptions
+    @OptionGroup var profiles: QualityOptions
 
     func validate() throws {
         guard duplicateFMR > 0 && duplicateFMR < 1 else { throw ValidationError("--duplicate-fmr must be in (0, 1)") }
@@ -44,7 +50,7 @@ struct EnrollmentOptions: ParsableArguments {
     }
 
     func profile() throws -> QualityProfile? {
-        noQuality ? nil : try quality.profile(named: qualityProfile)
+        noQuality ? nil : try profiles.profile(named: qualityProfile)
     }
 
     func consentWording() throws -> String {
@@ -59,7 +65,7 @@ struct EnrollmentOptions: ParsableArguments {
     func plan(subject: String, tenant: String, pipeline: PipelineOptions) throws -> EnrollmentPlan {
         EnrollmentPlan(
             tenant: tenant, subject: subject, purpose: consent ?? purpose, policy: policy, duplicateFMR: duplicateFMR,
-            profile: try profile(), settings: pipeline.settings,
+            profile: try profile(), qualityMode: quality, settings: pipeline.settings,
             consent: try consent.map {
                 ConsentGrant(
                     purpose: $0, textVersion: consentTextVersion, text: try consentWording(), evidence: "cli")
@@ -74,8 +80,15 @@ struct EnrollCommand: AsyncParsableCommand {
         discussion: """
             Each image must show one face that passes the enrollment quality profile. The gallery is \
             searched first: a face that matches another subject at the duplicate operating point is \
-            reported (possible_duplicate) and, with the default policy, not enrolled. Exit status: 0 \
-            enrolled (or flagged), 1 possible duplicate, 2 error.
+            reported (possible_duplicate) and, with the default policy, not enrolled. Every image \
+            below the quality profile is named with its reasons: with --quality enforce nothing is \
+            enrolled (low_quality), with --quality report the images are enrolled and listed. Exit \
+            status: 0 enrolled (or flagged), 1 possible duplicate, 2 error.
+
+            Examples:
+              likeness enroll --subject yao --consent identity_verification yao1.jpg yao2.jpg
+              likeness enroll --subject yao --quality-profile selfie --json yao.jpg
+              likeness enroll --subject yao --quality report --data /srv/likeness/data yao.jpg
             """)
 
     @Option(help: "The subject's id in your system.")
@@ -115,6 +128,11 @@ struct EnrollCommand: AsyncParsableCommand {
             case .flagged: print("enrolled \(subject) and flagged: it matches other subjects")
             case .possibleDuplicate: print("possible_duplicate: \(subject) was not enrolled; it matches other subjects")
             }
+            for failure in result.qualityFailures {
+                print(
+                    "  below \(result.profile ?? "the") profile: \(failure.image): \(failure.reasons.joined(separator: ", "))"
+                )
+            }
             for duplicate in result.duplicates {
                 print(String(format: "  %@ similarity %.4f", duplicate.subject, duplicate.similarity))
             }
@@ -122,3 +140,5 @@ struct EnrollCommand: AsyncParsableCommand {
         if result.status == .possibleDuplicate { throw ExitCode(1) }
     }
 }
+
+extension QualityMode: ExpressibleByArgument {}

@@ -1,8 +1,8 @@
 import ArgumentParser
 import FaceKit
 import Foundation
-import Workflows
 import Gallery
+import Workflows
 
 struct EnrollDirCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +10,16 @@ struct EnrollDirCommand: AsyncParsableCommand {
         abstract: "Enrol a folder with one sub-folder of face images per subject (the folder name is the subject id).",
         discussion: """
             Subjects that already have templates are skipped, so an interrupted run can simply be \
-            started again. With --json, one line per subject is printed (and flushed) after its \
-            enrolment is committed, then a summary line.
+            started again. Every image not enrolled is named with why (low_quality and the failed \
+            checks, or the error code): after the summary, or with --json in its subject's line \
+            (`skipped`). With --quality report, images below the profile are enrolled and named \
+            in `quality_failures`. With --json, one line per subject is printed (and flushed) \
+            after its enrolment is committed, then a summary line.
+
+            Examples:
+              likeness enroll-dir lfw/ --min-images 2 --images-per-subject 3 --no-consent-required
+              likeness enroll-dir people/ --consent identity_verification --quality-profile selfie --json
+              likeness enroll-dir people/ --consent identity_verification --quality report
             """)
 
     @Argument(help: "The folder of subject folders.")
@@ -39,6 +47,14 @@ struct EnrollDirCommand: AsyncParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
     }
 
+    /// An image that was not enrolled: `low_quality` with the failed checks, or the error's code.
+    struct SkippedImage: Encodable {
+        var image: String
+        var code: String
+        var reasons: [String] = []
+        var message: String?
+    }
+
     struct SubjectLine: Encodable {
         var subject: String
         var status: String
@@ -46,10 +62,14 @@ struct EnrollDirCommand: AsyncParsableCommand {
         var rejectedByQuality: Int
         var failed: Int
         var duplicates: [DuplicateFinding]
+        var skipped: [SkippedImage] = []
+        /// With --quality report: images enrolled although below the profile.
+        var qualityFailures: [RejectedImage] = []
 
         enum CodingKeys: String, CodingKey {
-            case subject, status, templates, duplicates, failed
+            case subject, status, templates, duplicates, failed, skipped
             case rejectedByQuality = "rejected_by_quality"
+            case qualityFailures = "quality_failures"
         }
     }
 
@@ -64,6 +84,10 @@ struct EnrollDirCommand: AsyncParsableCommand {
         var imagesRejectedByQuality = 0
         var qualityReasons: [String: Int] = [:]
         var imagesFailed: [String: Int] = [:]
+        var imagesBelowProfileEnrolled = 0
+        /// Every image not enrolled, by subject order (text output only; JSON lines carry them per subject).
+        var skipped: [SkippedImage] = []
+        var reported: [RejectedImage] = []
 
         enum CodingKeys: String, CodingKey {
             case subjects, enrolled, flagged, templates
@@ -73,6 +97,7 @@ struct EnrollDirCommand: AsyncParsableCommand {
             case imagesRejectedByQuality = "images_rejected_by_quality"
             case qualityReasons = "quality_reasons"
             case imagesFailed = "images_failed"
+            case imagesBelowProfileEnrolled = "images_below_profile_enrolled"
         }
     }
 
@@ -99,12 +124,15 @@ struct EnrollDirCommand: AsyncParsableCommand {
                 }
             }
             let paths = pending.flatMap(\.1)
-            let outcomes = await concurrentMap(paths, limit: analyzer.workerCount) { await faces.sample($0) }
+            let mode = enrollment.quality
+            let outcomes = await concurrentMap(paths, limit: analyzer.workerCount) {
+                await faces.sample($0, mode: mode)
+            }
             var offset = 0
             for (subject, images) in pending {
                 let mine = outcomes[offset..<(offset + images.count)]
                 offset += images.count
-                try await enroll(subject, outcomes: Array(mine), people: people, summary: &summary)
+                try await enroll(subject, images: images, outcomes: Array(mine), people: people, summary: &summary)
                 progress.advance()
             }
         }
@@ -123,25 +151,42 @@ struct EnrollDirCommand: AsyncParsableCommand {
             for (code, count) in summary.imagesFailed.sorted(by: { $0.value > $1.value }) {
                 print("\(count) images failed: \(code)")
             }
+            if enrollment.quality == .report {
+                print("\(summary.imagesBelowProfileEnrolled) images enrolled below the profile (--quality report)")
+                for image in summary.reported {
+                    print("  enrolled below the profile: \(image.image): \(image.reasons.joined(separator: ", "))")
+                }
+            }
+            for image in summary.skipped {
+                let why = image.reasons.isEmpty ? (image.message ?? "") : image.reasons.joined(separator: ", ")
+                print("  skipped \(image.image): \(image.code)\(why.isEmpty ? "" : " (\(why))")")
+            }
         }
     }
 
     private func enroll(
-        _ subject: String, outcomes: [FaceSamples.Outcome], people: GalleryWorkflows, summary: inout Summary
+        _ subject: String, images: [String], outcomes: [(outcome: FaceSamples.Outcome, belowProfile: [String])],
+        people: GalleryWorkflows, summary: inout Summary
     ) async throws {
         var samples: [EnrollmentSample] = []
         var line = SubjectLine(
             subject: subject, status: "no_usable_image", templates: 0, rejectedByQuality: 0, failed: 0, duplicates: [])
-        for outcome in outcomes {
+        for (path, (outcome, belowProfile)) in zip(images, outcomes) {
             switch outcome {
-            case .accepted(let sample): samples.append(sample)
+            case .accepted(let sample):
+                samples.append(sample)
+                if !belowProfile.isEmpty {
+                    line.qualityFailures.append(RejectedImage(image: path, reasons: belowProfile))
+                }
             case .lowQuality(let reasons):
                 line.rejectedByQuality += 1
                 summary.imagesRejectedByQuality += 1
                 for reason in reasons { summary.qualityReasons[reason, default: 0] += 1 }
-            case .failed(let code, _):
+                line.skipped.append(SkippedImage(image: path, code: ProblemCode.lowQuality.rawValue, reasons: reasons))
+            case .failed(let code, let message):
                 line.failed += 1
                 summary.imagesFailed[code.rawValue, default: 0] += 1
+                line.skipped.append(SkippedImage(image: path, code: code.rawValue, message: message))
             }
         }
         if samples.isEmpty {
@@ -149,7 +194,8 @@ struct EnrollDirCommand: AsyncParsableCommand {
         } else {
             let result = try await people.enroll(
                 samples: samples,
-                plan: try enrollment.plan(subject: subject, tenant: gallery.tenant, pipeline: pipeline))
+                plan: try enrollment.plan(subject: subject, tenant: gallery.tenant, pipeline: pipeline),
+                qualityFailures: line.qualityFailures)
             line.status = result.status.rawValue
             line.templates = result.templates.count
             line.duplicates = result.duplicates
@@ -160,6 +206,12 @@ struct EnrollDirCommand: AsyncParsableCommand {
             case .possibleDuplicate: summary.possibleDuplicates += 1
             }
         }
+        // Below-profile images count as enrolled only when their subject's images were stored.
+        if line.status == "enrolled" || line.status == "flagged" {
+            summary.imagesBelowProfileEnrolled += line.qualityFailures.count
+            summary.reported += line.qualityFailures
+        }
+        summary.skipped += line.skipped
         if json { try printJSONLine(line) }
     }
 

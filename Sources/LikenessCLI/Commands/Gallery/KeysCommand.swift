@@ -6,11 +6,22 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage API keys, and the keys that protect the gallery.",
+        discussion: """
+            Examples:
+              likeness keys create --tenant acme --label backend
+              likeness keys list --tenant acme
+              likeness keys rotate --data /srv/likeness/data
+            """,
         subcommands: [Create.self, List.self, Revoke.self, Rotate.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an API key for --tenant; the secret is printed once and only its hash is stored.")
+            abstract: "Create an API key for --tenant; the secret is printed once and only its hash is stored.",
+            discussion: """
+                Examples:
+                  likeness keys create --tenant acme --label backend
+                  likeness keys create --tenant acme --json
+                """)
 
         @Option(help: "A note on who uses the key.")
         var label: String?
@@ -32,7 +43,13 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List API keys (ids, never secrets).")
+        static let configuration = CommandConfiguration(
+            abstract: "List API keys (ids, never secrets).",
+            discussion: """
+                Examples:
+                  likeness keys list --tenant acme
+                  likeness keys list --all --json
+                """)
 
         @Flag(help: "Every tenant's keys, not only --tenant's.")
         var all = false
@@ -51,7 +68,12 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an API key by its id (k_…).")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an API key by its id (k_…).",
+            discussion: """
+                Examples:
+                  likeness keys revoke k_9c59702b0b72 --tenant acme
+                """)
 
         @Argument(help: "The key's id, as `keys create` and `keys list` print it.")
         var id: String
@@ -72,6 +94,10 @@ struct KeysCommand: AsyncParsableCommand {
                 Data key (--data-key): the tenant gets a new key; each stored template is moved to \
                 the new secret transform (T' = R2·R1ᵀ·T) and sealed again, so templates taken \
                 under the old key no longer match.
+
+                Examples:
+                  likeness keys rotate --data /srv/likeness/data
+                  likeness keys rotate --data-key --tenant acme
                 """)
 
         @Flag(help: "Rotate the data key of --tenant instead of the master key.")

@@ -9,22 +9,28 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Search the gallery for the person in an image (1:N).",
         discussion: """
-            The default operating point is FMR 1e-5 per comparison, not 1:1's 1e-4: a search compares \
-            the probe with every template, so the chance that someone not enrolled matches somebody \
-            (FPIR) is about N × FMR for N templates. --json prints the document POST /v1/search answers. Exit status: 0 when a subject matches at the \
-            operating point, 1 when none does, 2 on error.
+            The decision is made at a false-positive identification rate (FPIR), the chance that \
+            someone who is not enrolled is matched to anybody, held at the gallery's current size: \
+            the threshold grows with the gallery (docs/accuracy.md, "1:N at a known FPIR"). --fmr \
+            decides at a per-comparison false-match rate instead. --json prints the document \
+            POST /v1/search answers. Exit status: 0 when a subject matches, 1 when none does \
+            (unknown), 2 on error.
+
+            Examples:
+              likeness search probe.jpg --data data
+              likeness search probe.jpg --data data --fpir 1e-2 --top 3 --json
             """)
 
     @Argument(help: "The probe image.")
     var image: String
 
     @Option(help: "How many subjects to list.")
-    var top: Int = 5
+    var top: Int = IdentifyOptions.defaultK
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    @OptionGroup var decision: DecisionOptions
+    @OptionGroup var decision: IdentificationOptions
     @OptionGroup var gallery: GalleryOptions
     @OptionGroup var pipeline: PipelineOptions
 
@@ -34,20 +40,15 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let faces = FaceWorkflows(analyzer: try pipeline.makeAnalyzer())
-        let image = try await pipeline.load(image, with: faces.analyzer)
-        let point = try OperatingPoint(
-            pack: faces.analyzer.pack, threshold: decision.threshold, fmr: decision.fmr,
-            defaultFMR: OperatingPoint.searchFMR)
         let people = GalleryWorkflows(faces: faces, gallery: try await gallery.open())
+        let point = try await people.identificationPoint(try decision.request, tenant: gallery.tenant)
+        let image = try await pipeline.load(image, with: faces.analyzer)
         let answer = try await people.search(
             image, tenant: gallery.tenant, k: top, point: point, settings: pipeline.settings)
         if json {
             try printJSON(answer)
         } else {
-            let matches = answer.candidates.filter(\.match).count
-            print(
-                "\(matches) matching subject\(matches == 1 ? "" : "s") (threshold \(String(format: "%.4f", point.threshold))\(point.fmr.map { " at FMR \($0)" } ?? ""))"
-            )
+            print("\(answer.decision.rawValue.uppercased()): \(IdentifyCommand.describe(point))")
             for candidate in answer.candidates {
                 print(
                     String(
@@ -55,6 +56,6 @@ struct SearchCommand: AsyncParsableCommand {
                         candidate.similarity))
             }
         }
-        if !answer.candidates.contains(where: \.match) { throw ExitCode(1) }
+        if answer.decision != .match { throw ExitCode(1) }
     }
 }
