@@ -111,7 +111,7 @@ struct SubjectRouteTests {
                 let candidates = try #require(answer["candidates"] as? [[String: Any]])
                 #expect(Set(candidates.prefix(2).compactMap { $0["subject"] as? String }) == ["paul", "flagged"])
                 #expect(candidates.first?["match"] as? Bool == true)
-                #expect(answer["fmr"] as? Double == 1e-5)
+                #expect(answer["fpir"] as? Double == 1e-3 && answer["decision"] as? String == "match")  // the 1:N default
             }
             try await client.execute(uri: "/v1/subjects/paul", method: .get, headers: HTTPBody.auth(key)) { response in
                 #expect(response.status == .ok)

@@ -106,7 +106,8 @@ struct PostgresTransaction: StoreTransaction {
 
     func updateSubjectConsentRequired(_ subjectID: Int64, _ required: Bool) async throws {
         try await run(
-            "updating subject \(subjectID)", "UPDATE subject SET consent_required = \(required) WHERE id = \(subjectID)")
+            "updating subject \(subjectID)",
+            "UPDATE subject SET consent_required = \(required) WHERE id = \(subjectID)")
     }
 
     func updateSubject(_ subjectID: Int64, erasedAt: Date?, metadata: String?) async throws {

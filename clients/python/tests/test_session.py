@@ -19,6 +19,7 @@ class ServiceTests(LiveTestCase):
         ready = self.client.ready()
         self.assertEqual((ready.status, ready.store), ("ready", "ok"))
         self.assertTrue(ready.model_pack)
+        self.assertTrue(ready.version)
         self.assertIn("likeness_http_requests_total", self.client.metrics())
 
     def test_the_served_document_has_a_client_method_for_every_operation(self) -> None:
