@@ -15,8 +15,7 @@ public struct IdentifyOptions: Sendable, Equatable {
     public static let defaultMaxFaces = 20
 
     public init(
-        k: Int = defaultK, maxFaces: Int = defaultMaxFaces, minFaceSize: Double = DetectionOptions.default.minFaceSize,
-        request: IdentificationPoint.Request = .standard
+        k: Int = defaultK, maxFaces: Int = defaultMaxFaces, minFaceSize: Double = DetectionOptions.default.minFaceSize
     ) {
         self.k = k
         self.maxFaces = maxFaces
