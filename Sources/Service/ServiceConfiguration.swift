@@ -40,7 +40,8 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
     public var livenessSessionSeconds = 90.0
     /// The false-match rate of 1:1 decisions when a request names none.
     public var defaultFMR = 1e-4
-    /// The false-match rate of 1:N search and duplicate detection when a request names none.
+    /// The false-match rate of the duplicate check at enrolment. (1:N search and identify decide
+    /// at a false-positive identification rate for the gallery's size instead: `IdentificationPoint`.)
     public var defaultSearchFMR = 1e-5
     /// Each tenant's enrolment quality profile and the overrides its requests may ask for
     /// (the file's `enrollment` section; `likeness serve --enrollment-profile`, `--enrollment-allow`).

@@ -77,6 +77,9 @@ struct PostgresTransaction: StoreTransaction {
                     metadata = \(metadata), consent_required = \(consentRequired)
                 WHERE id = \(existing.id) RETURNING *
                 """)
+        } else if let existing, metadata == nil {
+            // Nothing to change: the live subject as it is (SQLite skips the write too).
+            return StoredSubject(subject: existing, outcome: .existing)
         } else if let existing {
             outcome = .existing
             row = try await first(

@@ -31,13 +31,21 @@ extension SQLiteStore {
                     FROM subject WHERE \(conditions) ORDER BY external_id LIMIT ?
                     """,
                 arguments: StatementArguments(arguments))
-            var listings: [SubjectListing] = []
-            for row in subjects {
+            // The page's active consents in one query, not one per subject.
+            let ids: [Int64] = subjects.map { $0["id"] }
+            var purposes: [Int64: [String]] = [:]
+            if !ids.isEmpty {
+                let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT subject_id, purpose FROM consent WHERE subject_id IN (\(placeholders)) "
+                        + "AND revoked_at IS NULL ORDER BY id",
+                    arguments: StatementArguments(ids))
+                for row in rows { purposes[row["subject_id"], default: []].append(row["purpose"]) }
+            }
+            let listings = subjects.map { row in
                 let subject = SQLiteStore.subject(row)
-                let purposes = try String.fetchAll(
-                    db, sql: "SELECT purpose FROM consent WHERE subject_id = ? AND revoked_at IS NULL ORDER BY id",
-                    arguments: [subject.id])
-                listings.append(SubjectListing(subject: subject, faces: row["faces"], consents: purposes))
+                return SubjectListing(subject: subject, faces: row["faces"], consents: purposes[subject.id] ?? [])
             }
             return StoredSubjectPage(subjects: listings, total: total)
         }

@@ -164,11 +164,11 @@ struct SQLiteTransaction: StoreTransaction {
     func deleteFaceFlags(subjectID: Int64, templateIDs: [Int64]?) async throws {
         try await store.access("deleting face flags") { db in
             if let templateIDs {
-                for id in templateIDs {
-                    try db.execute(
-                        sql: "DELETE FROM face_flag WHERE subject_id = ? AND template_id = ?",
-                        arguments: [subjectID, id])
-                }
+                guard !templateIDs.isEmpty else { return }
+                let placeholders = templateIDs.map { _ in "?" }.joined(separator: ", ")
+                try db.execute(
+                    sql: "DELETE FROM face_flag WHERE subject_id = ? AND template_id IN (\(placeholders))",
+                    arguments: StatementArguments([subjectID] + templateIDs))
             } else {
                 try db.execute(sql: "DELETE FROM face_flag WHERE subject_id = ?", arguments: [subjectID])
             }

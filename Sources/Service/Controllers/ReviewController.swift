@@ -30,9 +30,7 @@ struct ReviewController {
 
     func resolve(_ request: Request, _ context: Context) async throws -> Response {
         let key = try context.requireKey()
-        guard let face = Int64(try context.parameters.require("face")), face > 0 else {
-            throw Problem(.badRequest, code: .validationFailed, detail: "a face id is a positive integer")
-        }
+        let face = try SubjectController.faceID(context)
         let body = try await JSONBody.decode(
             ResolveRequest.self, from: request, limits: dependencies.configuration, allowedKeys: ["resolution"])
         guard let resolution = FaceFlag.Resolution(rawValue: body.resolution) else {

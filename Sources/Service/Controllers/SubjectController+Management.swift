@@ -69,10 +69,7 @@ extension SubjectController {
     func eraseFace(_ context: Context) async throws -> Response {
         let key = try context.requireKey()
         let subject = try Self.subjectID(context)
-        let raw = try context.parameters.require("face")
-        guard let face = Int64(raw), face > 0 else {
-            throw Problem(.badRequest, code: .validationFailed, detail: "a face id is a positive integer")
-        }
+        let face = try Self.faceID(context)
         let receipt = try await gallery.eraseFace(tenant: key.tenantName, subject: subject, face: face)
         return try JSONBody.response(FaceErasureDocument(receipt))
     }

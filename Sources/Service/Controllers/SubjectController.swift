@@ -33,6 +33,14 @@ struct SubjectController {
         return id
     }
 
+    /// The `{face}` path parameter: a template id.
+    static func faceID(_ context: Context) throws -> Int64 {
+        guard let face = Int64(try context.parameters.require("face")), face > 0 else {
+            throw Problem(.badRequest, code: .validationFailed, detail: "a face id is a positive integer")
+        }
+        return face
+    }
+
     struct CreateRequest: Decodable {
         var id: String
         var metadata: SubjectMetadata?
