@@ -8,7 +8,7 @@ LFW := ../shared/data/lfw
 DEMO := out/demo-gallery
 DATA := data
 
-.PHONY: bootstrap run demo test bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos
+.PHONY: bootstrap run demo test bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos deb
 
 bootstrap:
 	@scripts/bootstrap
@@ -22,6 +22,7 @@ run: bootstrap
 	    | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])' >$(DATA)/demo.key; fi
 	@echo "API key for tenant demo: $(DATA)/demo.key. Try:"
 	@echo "  curl -s -H \"Authorization: Bearer \$$(cat $(DATA)/demo.key)\" -F first=@$(SAMPLES)/yaoming.jpg -F second=@$(SAMPLES)/gdp.jpg http://127.0.0.1:8080/v1/verify"
+	@echo "In a browser: http://127.0.0.1:8080/ (the console at /console signs in with that key; the API reference at /docs)."
 	@exec $(LIKENESS) serve --data $(DATA)
 
 ## The command line on the sample photographs: detect, find, verify, and a small gallery.
@@ -114,6 +115,12 @@ cluster: bootstrap
 ## erasures, a node killed and PostgreSQL restarted under load, key rotations while serving.
 chaos: bootstrap
 	@scripts/chaos
+
+## The Debian package out/likeness_<version>_amd64.deb: the binary with its Swift runtime, the model
+## pack, /etc/likeness/config.json, a likeness user and a hardened unit (docs/deployment.md).
+## scripts/deb-check installs, serves, removes and purges it on this machine (root).
+deb: bootstrap
+	@scripts/build-deb
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

@@ -80,6 +80,7 @@ let package = Package(
             ],
             resources: [
                 .copy("Resources/openapi.json"), .copy("Resources/capture.html"), .copy("Resources/capture.js"),
+                .copy("Resources/web"),
             ]
         ),
         .target(

@@ -1,9 +1,26 @@
-import VectorIndex
 import Foundation
+import VectorIndex
 
 extension Gallery {
     /// Checks the whole audit chain and names every break.
     public func verifyAudit() async throws -> AuditVerification {
+        AuditVerification.check(try await allAuditEvents(), signer: signer)
+    }
+
+    /// Checks the whole audit chain (it is one chain for every tenant) and splits its breaks
+    /// between those located at `tenant`'s own events and a count of the others, so a tenant
+    /// learns whether the trail is intact without reading another tenant's events.
+    public func verifyAudit(tenant: String) async throws -> (
+        verification: AuditVerification, tenantProblems: [AuditVerification.Problem], otherProblems: Int
+    ) {
+        let events = try await allAuditEvents()
+        let verification = AuditVerification.check(events, signer: signer)
+        let tenantSequences = Set(events.lazy.filter { $0.tenant == tenant }.map(\.sequence))
+        let own = verification.problems.filter { tenantSequences.contains($0.sequence) }
+        return (verification, own, verification.problems.count - own.count)
+    }
+
+    private func allAuditEvents() async throws -> [AuditEvent] {
         var events: [AuditEvent] = []
         var after: Int64 = 0
         while true {
@@ -12,7 +29,7 @@ extension Gallery {
             guard let last = page.last else { break }
             after = last.sequence
         }
-        return AuditVerification.check(events, signer: signer)
+        return events
     }
 
     /// Events in order after `afterSequence` that pass `filter` (applied by the store's query,

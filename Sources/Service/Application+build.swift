@@ -98,5 +98,6 @@ func buildRouter(
     LivenessController(dependencies: dependencies, sessions: sessions).addRoutes(
         to: v1, sessionGroup: sessionRoutes, uploadGroup: uploads)
     CaptureController().addRoutes(to: router)
+    PagesController().addRoutes(to: router)
     return router
 }

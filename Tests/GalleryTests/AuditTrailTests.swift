@@ -40,6 +40,29 @@ struct AuditTrailTests {
         #expect(result.problems.map(\.sequence) == [4])
     }
 
+    @Test("a tenant-scoped check lists the breaks at that tenant's events and only counts the others")
+    func tenantScoped() async throws {
+        let fixture = try await populated()
+        defer { fixture.remove() }
+        try await fixture.enroll("q1", [GalleryFixture.face(9)], tenant: "globex")
+        let globexEvents = try await fixture.gallery.auditEvents(tenant: "globex")
+        let globexSequence = try #require(globexEvents.last?.sequence)
+        let intact = try await fixture.gallery.verifyAudit(tenant: "acme")
+        #expect(intact.verification.isIntact && intact.tenantProblems.isEmpty && intact.otherProblems == 0)
+
+        try await fixture.tamper("UPDATE audit_event SET subject = 'someone-else' WHERE sequence = 4")
+        try await fixture.tamper("UPDATE audit_event SET actor = 'intruder' WHERE sequence = \(globexSequence)")
+        let acme = try await fixture.gallery.verifyAudit(tenant: "acme")
+        #expect(!acme.verification.isIntact)
+        #expect(acme.tenantProblems.map(\.sequence) == [4])
+        #expect(acme.otherProblems == 1)
+        let globex = try await fixture.gallery.verifyAudit(tenant: "globex")
+        #expect(globex.tenantProblems.map(\.sequence) == [globexSequence])
+        #expect(globex.otherProblems == 1)
+        let nobody = try await fixture.gallery.verifyAudit(tenant: "initech")
+        #expect(nobody.tenantProblems.isEmpty && nobody.otherProblems == 2 && !nobody.verification.isIntact)
+    }
+
     @Test("a deleted event is named by the event after the gap")
     func deleted() async throws {
         let fixture = try await populated()

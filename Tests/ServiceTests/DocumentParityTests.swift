@@ -26,6 +26,33 @@ struct DocumentParityTests {
 
     static func multipart(_ response: TestResponse) -> String { String(buffer: response.body) }
 
+    @Test("audit verify: GET /v1/audit/verify and `audit verify --only-tenant --json` print the same document")
+    func auditVerification() async throws {
+        let harness = try await ServiceHarness.make()
+        let data = harness.directory.path
+        try await harness.run { client in
+            try await client.execute(
+                uri: "/v1/subjects", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["id": "yao"])
+            ) { #expect($0.status == .created) }
+            let cli = try Self.cli(
+                ["audit", "verify", "--data", data, "--tenant", "acme", "--only-tenant", "--json"], statuses: [0])
+            try await client.execute(uri: "/v1/audit/verify", method: .get, headers: HTTPBody.headers(harness.keyA)) {
+                response in
+                #expect(response.status == .ok)
+                #expect(Self.multipart(response) == cli)
+                let answer = try HTTPBody.object(response)
+                #expect(answer["intact"] as? Bool == true)
+                #expect((answer["events"] as? Int ?? 0) >= 3)  // two keys created, one subject
+                #expect((answer["problems"] as? [Any])?.isEmpty == true)
+                #expect(answer["problems_in_other_tenants"] as? Int == 0)
+            }
+            try await client.execute(uri: "/v1/audit/verify", method: .get) { #expect($0.status == .unauthorized) }
+            let whole = try Self.cli(["audit", "verify", "--data", data, "--json"], statuses: [0])
+            #expect(!whole.contains("problems_in_other_tenants"))
+        }
+    }
+
     @Test("verify, detect, search and subject verify: byte-for-byte the same JSON")
     func sameDocuments() async throws {
         let harness = try await ServiceHarness.make()

@@ -30,6 +30,42 @@ struct FaceRouteTests {
         }
     }
 
+    @Test("detect assesses quality under the profile it is given, and names the ones it knows when refusing")
+    func detectProfile() async throws {
+        let photo = try ServiceFixtures.bytes("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        let harness = try await ServiceHarness.make()
+        try await harness.run { client in
+            for (headers, body) in [
+                (
+                    HTTPBody.headers(harness.keyA),
+                    try HTTPBody.json(["image": Data(photo).base64EncodedString(), "profile": "enrollment"])
+                ),
+                (
+                    HTTPBody.headers(harness.keyA, json: false),
+                    HTTPBody.multipart([("image", photo, "a.jpg"), ("profile", Array("enrollment".utf8), nil)])
+                ),
+            ] {
+                try await client.execute(uri: "/v1/detect", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .ok)
+                    let faces = try #require(try HTTPBody.object(response)["faces"] as? [[String: Any]])
+                    let quality = try #require(faces.first?["quality"] as? [String: Any])
+                    #expect(quality["profile"] as? String == "enrollment")
+                    // The 250-pixel LFW crop is too small for enrolment: the reason is given.
+                    #expect((quality["reasons"] as? [String])?.isEmpty == false)
+                }
+            }
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: HTTPBody.headers(harness.keyA, json: false),
+                body: HTTPBody.multipart([("image", photo, "a.jpg"), ("profile", Array("glamour".utf8), nil)])
+            ) { response in
+                #expect(response.status == .badRequest)
+                let problem = try HTTPBody.object(response)
+                #expect(problem["code"] as? String == "validation_failed")
+                #expect((problem["detail"] as? String)?.contains("enrollment") == true)
+            }
+        }
+    }
+
     @Test("detect gives boxes, keypoints, 106 landmarks, pose and quality, from JSON or multipart")
     func detect() async throws {
         let photo = try ServiceFixtures.bytes("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")

@@ -13,6 +13,7 @@ struct DetectCommand: AsyncParsableCommand {
               likeness detect models/samples/players.jpg
               likeness detect photo.jpg --annotate out/annotated.png --landmarks
               likeness detect photo.jpg --json
+              likeness detect photo.jpg --landmarks --profile enrollment --json
             """)
 
     @Argument(help: "The image (JPEG, PNG, WebP, BMP or TIFF).")
@@ -26,16 +27,22 @@ struct DetectCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Also locate 106 landmarks, pose and selfie-profile quality (the first 10 faces), as POST /v1/detect does by default."
+            "Also locate 106 landmarks, pose and quality (the first 10 faces), as POST /v1/detect does by default."
     )
     var landmarks = false
+
+    @Option(help: "The quality profile --landmarks assesses the faces under, as POST /v1/detect's profile.")
+    var profile = QualityProfile.selfie.name
+
+    @OptionGroup var quality: QualityOptions
 
     @OptionGroup var pipeline: PipelineOptions
 
     func run() async throws {
         let faces = FaceWorkflows(analyzer: try pipeline.makeAnalyzer())
         let picture = try await pipeline.load(image, with: faces.analyzer)
-        let (found, answer) = try await faces.detectFaces(picture, options: pipeline.detection, details: landmarks)
+        let (found, answer) = try await faces.detectFaces(
+            picture, options: pipeline.detection, details: landmarks, profile: try quality.profile(named: profile))
         if let annotate {
             let bytes = try picture.annotated(with: found).encoded(as: .png)
             guard FileManager.default.createFile(atPath: annotate, contents: Data(bytes)) else {

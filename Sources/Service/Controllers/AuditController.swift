@@ -4,13 +4,24 @@ import Hummingbird
 import Workflows
 
 /// `GET /v1/audit`: the key's tenant's own audit events, oldest first, paged by sequence, filtered
-/// by subject, action and time in the store's query.
+/// by subject, action and time in the store's query; `GET /v1/audit/verify`: the chain's state.
 struct AuditController {
     typealias Context = ServiceRequestContext
     let dependencies: ServiceDependencies
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("audit") { request, context in try await events(request, context) }
+        group.get("audit/verify") { _, context in try await verify(context) }
+    }
+
+    /// Whether the audit chain is intact: the whole chain is checked, and the breaks at the key's
+    /// tenant's own events are listed (the others only counted).
+    func verify(_ context: Context) async throws -> Response {
+        let key = try context.requireKey()
+        let scoped = try await dependencies.gallery.verifyAudit(tenant: key.tenantName)
+        return try JSONBody.response(
+            AuditVerificationDocument(
+                scoped.verification, tenantProblems: scoped.tenantProblems, otherProblems: scoped.otherProblems))
     }
 
     func events(_ request: Request, _ context: Context) async throws -> Response {

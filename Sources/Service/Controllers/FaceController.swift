@@ -14,13 +14,24 @@ struct FaceController {
     }
 
     /// Faces with keypoints; with `landmarks` (default true) the 106 landmarks, pose and the
-    /// selfie-profile quality of the largest faces.
+    /// quality of the largest faces under `profile` (default selfie; any profile the server knows,
+    /// so a photo can be checked against the enrolment profile before it is enrolled).
     func detect(_ request: Request) async throws -> Response {
         let fields = try await ImageRequest.read(
-            request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["landmarks"])
+            request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["landmarks", "profile"])
         let details = try fields.bool("landmarks") ?? true
+        var profile = QualityProfile.selfie
+        if let name = try fields.string("profile") {
+            let available = dependencies.configuration.enrollment.available
+            guard let chosen = available[name] else {
+                throw Problem(
+                    .badRequest, code: .validationFailed,
+                    detail: "profile must be one of \(available.keys.sorted().joined(separator: ", "))")
+            }
+            profile = chosen
+        }
         let image = try await dependencies.decode(try fields.image("image"), field: "image")
-        return try JSONBody.response(try await dependencies.faces.detect(image, details: details))
+        return try JSONBody.response(try await dependencies.faces.detect(image, details: details, profile: profile))
     }
 
     /// 1:1: `first` and `second` images; `document: true` marks the first as an ID document.

@@ -30,17 +30,18 @@ public struct FaceWorkflows: Sendable {
         }
     }
 
-    /// Every face; with `details`, landmarks, pose and selfie-profile quality of the largest ones.
-    public func detect(_ image: Image, options: DetectionOptions = .default, details: Bool) async throws
-        -> DetectDocument
-    {
-        try await detectFaces(image, options: options, details: details).document
+    /// Every face; with `details`, landmarks, pose and quality under `profile` (selfie by
+    /// default) of the largest ones.
+    public func detect(
+        _ image: Image, options: DetectionOptions = .default, details: Bool, profile: QualityProfile = .selfie
+    ) async throws -> DetectDocument {
+        try await detectFaces(image, options: options, details: details, profile: profile).document
     }
 
     /// `detect`, with the detected faces themselves (to draw them, say).
-    public func detectFaces(_ image: Image, options: DetectionOptions = .default, details: Bool) async throws
-        -> (faces: [DetectedFace], document: DetectDocument)
-    {
+    public func detectFaces(
+        _ image: Image, options: DetectionOptions = .default, details: Bool, profile: QualityProfile = .selfie
+    ) async throws -> (faces: [DetectedFace], document: DetectDocument) {
         let start = ContinuousClock.now
         let faces = try await analyzer.detect(in: image, options: options)
         var timings = StageTimings()
@@ -50,7 +51,7 @@ public struct FaceWorkflows: Sendable {
         for (position, face) in faces.enumerated() {
             if details, position < Self.detailedFaces {
                 let (quality, landmarks) = try await analyzer.assessQuality(
-                    of: face, among: faces, in: image, profile: .selfie)
+                    of: face, among: faces, in: image, profile: profile)
                 documents.append(FaceDocument(face, landmarks: landmarks, quality: quality))
             } else {
                 documents.append(FaceDocument(face))

@@ -84,6 +84,11 @@ class SessionTests(LiveTestCase):
         self.assertIsNotNone(face.pose)
         plain = self.client.detect(self.photo(ADRIANA), landmarks=False)
         self.assertIsNone(plain.faces[0].landmarks)
+        checked = self.client.detect(self.photo(ADRIANA), profile="enrollment")
+        self.assertEqual(checked.faces[0].quality.profile, "enrollment")
+        with self.assertRaises(likeness.ValidationError) as refused:
+            self.client.detect(self.photo(ADRIANA), profile="no-such-profile")
+        self.assertIn("enrollment", refused.exception.detail)
 
         groups = self.client.cluster([self.photo(AARON), self.photo(ADRIANA), self.photo(AARON).read_bytes()])
         self.assertEqual(len(groups.groups), 1)
@@ -331,6 +336,22 @@ class GalleryManagementTests(LiveTestCase):
 
         everything = list(self.client.iter_audit(limit=3))
         self.assertEqual([e.sequence for e in everything], list(range(1, len(everything) + 1)))
+
+    def test_the_audit_chain_verifies(self) -> None:
+        self.client.create_subject(self.unique("chained"))
+        state = self.client.verify_audit()
+        self.assertTrue(state.intact)
+        self.assertGreaterEqual(state.events, 1)
+        self.assertEqual((state.problems, state.problems_in_other_tenants), ([], 0))
+
+
+class PageTests(LiveTestCase):
+    def test_the_pages_and_their_assets_are_served(self) -> None:
+        for page in (self.client.landing_page(), self.client.api_reference_page(), self.client.console_page()):
+            self.assertTrue(page.lower().startswith("<!doctype html>"))
+        self.assertIn(b"LikenessQR", self.client.page_asset("qr.js"))
+        with self.assertRaises(likeness.NotFoundError):
+            self.client.page_asset("console.html")
 
 
 class LivenessTests(LiveTestCase):

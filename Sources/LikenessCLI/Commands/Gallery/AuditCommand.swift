@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import Gallery
 import Tokens
 import Workflows
-import Gallery
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,6 +109,7 @@ struct AuditCommand: AsyncParsableCommand {
                 Examples:
                   likeness audit verify
                   likeness audit verify --json
+                  likeness audit verify --only-tenant --tenant demo --json
                 """)
 
         @Flag(help: "Print JSON.")
@@ -116,31 +117,36 @@ struct AuditCommand: AsyncParsableCommand {
 
         @OptionGroup var gallery: GalleryOptions
 
-        struct Report: Encodable {
-            struct Problem: Encodable {
-                var kind: String
-                var sequence: Int64
-                var detail: String
-            }
-            var intact: Bool
-            var events: Int
-            var problems: [Problem]
-        }
+        @Flag(
+            help: "Report the breaks at --tenant's own events and only count the others (as GET /v1/audit/verify does)."
+        )
+        var onlyTenant = false
 
         func run() async throws {
-            let result = try await gallery.open().verifyAudit()
+            let opened = try await gallery.open()
+            let result: AuditVerification
+            let document: AuditVerificationDocument
+            if onlyTenant {
+                let scoped = try await opened.verifyAudit(tenant: gallery.tenant)
+                result = scoped.verification
+                document = AuditVerificationDocument(
+                    scoped.verification, tenantProblems: scoped.tenantProblems, otherProblems: scoped.otherProblems)
+            } else {
+                result = try await opened.verifyAudit()
+                document = AuditVerificationDocument(result)
+            }
             if json {
-                try printJSON(
-                    Report(
-                        intact: result.isIntact, events: result.events,
-                        problems: result.problems.map {
-                            .init(kind: $0.kind.rawValue, sequence: $0.sequence, detail: $0.detail)
-                        }))
+                try printJSON(document)
             } else if result.isIntact {
                 print("audit trail intact: \(result.events) events")
             } else {
                 print("audit trail BROKEN: \(result.problems.count) problem(s) in \(result.events) events")
-                for problem in result.problems { print("  \(problem)") }
+                for problem in document.problems {
+                    print("  \(problem.kind) at event \(problem.sequence): \(problem.detail)")
+                }
+                if let others = document.problemsInOtherTenants, others > 0 {
+                    print("  and \(others) at other tenants' events")
+                }
             }
             if !result.isIntact { throw ExitCode(1) }
         }

@@ -18,6 +18,7 @@ from .errors import InvalidResponseError, LikenessError, TransportError, error_f
 from .models import (
     AuditEvent,
     AuditPage,
+    AuditVerification,
     BatchVerifyResult,
     ClusterResult,
     CompareResult,
@@ -270,12 +271,34 @@ class Client:
         """`GET /capture.js`: the capture page's script."""
         return self._request("GET", "/capture.js", auth=False).body.decode("utf-8")
 
+    @operation("GET", "/")
+    def landing_page(self) -> str:
+        """`GET /`: the HTML of the server's landing page."""
+        return self._request("GET", "/", auth=False).body.decode("utf-8")
+
+    @operation("GET", "/docs")
+    def api_reference_page(self) -> str:
+        """`GET /docs`: the HTML of the API reference page (it renders `/openapi.json`)."""
+        return self._request("GET", "/docs", auth=False).body.decode("utf-8")
+
+    @operation("GET", "/console")
+    def console_page(self) -> str:
+        """`GET /console`: the HTML of the operator's console."""
+        return self._request("GET", "/console", auth=False).body.decode("utf-8")
+
+    @operation("GET", "/assets/{name}")
+    def page_asset(self, name: str) -> bytes:
+        """`GET /assets/{name}`: a script, style sheet or image of the pages."""
+        return self._request("GET", f"/assets/{self._segment(name)}", auth=False).body
+
     # -- faces -------------------------------------------------------------------------------
 
     @operation("POST", "/v1/detect")
-    def detect(self, image: ImageInput, *, landmarks: bool | None = None) -> DetectResult:
-        """`POST /v1/detect`: the faces of `image`, largest first."""
-        form = [("image", read_image(image)), *self._fields(landmarks=landmarks)]
+    def detect(
+        self, image: ImageInput, *, landmarks: bool | None = None, profile: str | None = None
+    ) -> DetectResult:
+        """`POST /v1/detect`: the faces of `image`, largest first; quality under `profile` (default selfie)."""
+        form = [("image", read_image(image)), *self._fields(landmarks=landmarks, profile=profile)]
         return self._model(DetectResult, self._request("POST", "/v1/detect", form=form))
 
     @operation("POST", "/v1/verify")
@@ -473,6 +496,11 @@ class Client:
         query += [("action", name) for name in actions]
         query += [("since", _time(since) if since is not None else None), ("until", _time(until) if until is not None else None)]
         return self._model(AuditPage, self._request("GET", "/v1/audit", query=query))
+
+    @operation("GET", "/v1/audit/verify")
+    def verify_audit(self) -> AuditVerification:
+        """`GET /v1/audit/verify`: whether the audit chain is intact; the breaks at this tenant's events."""
+        return self._model(AuditVerification, self._request("GET", "/v1/audit/verify"))
 
     def iter_audit(
         self,

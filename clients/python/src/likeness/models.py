@@ -47,6 +47,8 @@ __all__ = [
     "Revocation",
     "AuditEvent",
     "AuditPage",
+    "AuditProblem",
+    "AuditVerification",
     "Readiness",
     "Health",
     "SubjectSummary",
@@ -442,6 +444,22 @@ class AuditPage(Model):
     __schema__ = "AuditPage"
     events: list[AuditEvent]
     next: int | None = None
+
+
+@dataclass(kw_only=True)
+class AuditProblem(Model):
+    kind: str
+    sequence: int
+    detail: str
+
+
+@dataclass(kw_only=True)
+class AuditVerification(Model):
+    __schema__ = "AuditVerification"
+    intact: bool
+    events: int
+    problems: list[AuditProblem]
+    problems_in_other_tenants: int | None = None
 
 
 @dataclass(kw_only=True)
