@@ -182,6 +182,10 @@ struct LivenessRouteTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                // Never framed: a page that frames it could overlay the prompts.
+                #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
                 #expect(String(buffer: response.body).contains("<script src=\"/capture.js\""))
             }
             try await client.execute(uri: "/capture.js", method: .get) { #expect($0.status == .ok) }
