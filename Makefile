@@ -56,6 +56,10 @@ test: bootstrap
 	@scripts/python-client-check
 	@scripts/capture-check
 	@scripts/capture-check --browser firefox
+	@scripts/pages-check
+	@scripts/qr-check
+	@scripts/console-check
+	@scripts/deb-check
 	@url=$$(scripts/postgres-test-cluster start) || exit 1; trap 'scripts/postgres-test-cluster stop' EXIT; \
 	  echo "swift test $(BUILD_FLAGS) --skip-build  (LIKENESS_TEST_POSTGRES_URL: a throwaway cluster)"; \
 	  LIKENESS_TEST_POSTGRES_URL=$$url swift test $(BUILD_FLAGS) --skip-build; status=$$?; exit $$status

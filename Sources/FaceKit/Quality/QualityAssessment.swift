@@ -11,6 +11,25 @@ public struct QualityAssessment: Sendable, Codable, Equatable {
         public var value: Double
         /// 0 (unusable) to 100 (ideal).
         public var score: Double
+        /// The codes of the profile limits this component's measure breaks (empty: it passes).
+        public var reasons: [String] = []
+
+        public init(name: String, value: Double, score: Double, reasons: [String] = []) {
+            self.name = name
+            self.value = value
+            self.score = score
+            self.reasons = reasons
+        }
+
+        enum CodingKeys: String, CodingKey { case name, value, score, reasons }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            value = try container.decode(Double.self, forKey: .value)
+            score = try container.decode(Double.self, forKey: .score)
+            reasons = try container.decodeIfPresent([String].self, forKey: .reasons) ?? []
+        }
     }
 
     public var profile: String
@@ -64,19 +83,29 @@ public struct QualityAssessment: Sendable, Codable, Equatable {
             Component(name: "other_faces", value: Double(m.otherFaces), score: m.otherFaces == 0 ? 100 : 0),
         ]
         unifiedScore = (components.reduce(0) { $0 + $1.score } / Double(components.count) * 10).rounded() / 10
-        var reasons: [String] = []
-        if m.interEyeDistance < p.minInterEyeDistance { reasons.append("face_too_small") }
-        if m.sharpness < p.minSharpness { reasons.append("blurred") }
-        if m.brightness < p.minBrightness { reasons.append("too_dark") }
-        if m.brightness > p.maxBrightness || m.brightFraction > p.maxBrightFraction { reasons.append("too_bright") }
-        if m.contrast < p.minContrast { reasons.append("low_contrast") }
+        // Each broken limit, with the component whose measure broke it.
+        var broken: [(component: String, reason: String)] = []
+        if m.interEyeDistance < p.minInterEyeDistance { broken.append(("face_size", "face_too_small")) }
+        if m.sharpness < p.minSharpness { broken.append(("sharpness", "blurred")) }
+        if m.brightness < p.minBrightness { broken.append(("under_exposure", "too_dark")) }
+        if m.brightness > p.maxBrightness { broken.append(("under_exposure", "too_bright")) }
+        if m.brightFraction > p.maxBrightFraction { broken.append(("over_exposure", "too_bright")) }
+        if m.contrast < p.minContrast { broken.append(("contrast", "low_contrast")) }
         if abs(m.pose.yaw) > p.maxYaw || abs(m.pose.pitch) > p.maxPitch || abs(m.pose.roll) > p.maxRoll {
-            reasons.append("extreme_pose")
+            broken.append(("head_pose", "extreme_pose"))
         }
-        if m.eyeOpenness < p.minEyeOpenness { reasons.append("eyes_closed") }
-        if m.insideFrame < p.minInsideFrame { reasons.append("face_cropped") }
-        if m.detectionScore < p.minDetectionScore { reasons.append("low_confidence") }
-        if m.otherFaces > 0 && !p.allowOtherFaces { reasons.append("multiple_faces") }
+        if m.eyeOpenness < p.minEyeOpenness { broken.append(("eyes_open", "eyes_closed")) }
+        if m.insideFrame < p.minInsideFrame { broken.append(("inside_frame", "face_cropped")) }
+        if m.detectionScore < p.minDetectionScore { broken.append(("detection_confidence", "low_confidence")) }
+        if m.otherFaces > 0 && !p.allowOtherFaces { broken.append(("other_faces", "multiple_faces")) }
+        let brokenLimits = broken
+        components = components.map { component in
+            var judged = component
+            judged.reasons = brokenLimits.filter { $0.component == component.name }.map(\.reason)
+            return judged
+        }
+        var reasons: [String] = []
+        for (_, reason) in broken where !reasons.contains(reason) { reasons.append(reason) }
         self.reasons = reasons
         profile = p.name
     }

@@ -54,6 +54,8 @@ public struct QualityDocument: Codable, Sendable, Equatable {
         public var name: String
         public var value: Double
         public var score: Double
+        /// The codes of the profile limits this component breaks; empty when it passes.
+        public var reasons: [String]
     }
 
     public var profile: String
@@ -69,7 +71,9 @@ public struct QualityDocument: Codable, Sendable, Equatable {
         passed = quality.passed
         reasons = quality.reasons
         components = quality.components.map {
-            Component(name: $0.name, value: Rounding.score($0.value), score: Rounding.coordinate($0.score))
+            Component(
+                name: $0.name, value: Rounding.score($0.value), score: Rounding.coordinate($0.score),
+                reasons: $0.reasons)
         }
     }
 }

@@ -159,6 +159,7 @@ class QualityComponent(Model):
     name: str
     value: float
     score: float
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
