@@ -67,6 +67,7 @@ func buildRouter(
     let router = Router(context: ServiceRequestContext.self)
     // Outermost, so every response, problems included, carries the request id and is logged.
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: NoStoreMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: QueryParameterMiddleware())

@@ -149,4 +149,40 @@ struct EnrollmentPolicyTests {
             #expect(try await enroll(harness.keyB, "jennifer", [jennifer], [("profile", "nope")]).0 == .badRequest)
         }
     }
+
+    @Test("detect with for_enrollment judges a photo under the profile the key's tenant enrols with")
+    func detectForEnrollment() async throws {
+        let paul = try ServiceFixtures.bytes("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        let harness = try await ServiceHarness.make { configuration in
+            configuration.enrollment = EnrollmentPolicy(
+                profiles: [Self.portrait], tenants: ["globex": .init(profile: "portrait")])
+        }
+        try await harness.run { client in
+            func detect(_ key: String, _ fields: [(String, String)]) async throws -> (
+                HTTPResponse.Status, [String: Any]
+            ) {
+                var status = HTTPResponse.Status.ok
+                var answer: [String: Any] = [:]
+                let parts = [("image", paul, "a.jpg")] + fields.map { ($0.0, Array($0.1.utf8), nil as String?) }
+                try await client.execute(
+                    uri: "/v1/detect", method: .post, headers: HTTPBody.headers(key, json: false),
+                    body: HTTPBody.multipart(parts)
+                ) { response in
+                    status = response.status
+                    answer = (try? HTTPBody.object(response)) ?? [:]
+                    #expect(response.headers[.cacheControl] == "no-store")
+                }
+                return (status, answer)
+            }
+            func profile(_ answer: [String: Any]) -> String? {
+                ((answer["faces"] as? [[String: Any]])?.first?["quality"] as? [String: Any])?["profile"] as? String
+            }
+            #expect(profile(try await detect(harness.keyA, [("for_enrollment", "true")]).1) == "enrollment")
+            #expect(profile(try await detect(harness.keyB, [("for_enrollment", "true")]).1) == "portrait")
+            #expect(profile(try await detect(harness.keyB, [("for_enrollment", "false")]).1) == "selfie")
+            let both = try await detect(harness.keyB, [("for_enrollment", "true"), ("profile", "selfie")])
+            #expect(both.0 == .badRequest)
+            #expect(both.1["code"] as? String == "validation_failed")
+        }
+    }
 }

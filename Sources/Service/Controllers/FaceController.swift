@@ -9,24 +9,39 @@ struct FaceController {
     let dependencies: ServiceDependencies
 
     func addRoutes(to group: RouterGroup<Context>) {
-        group.post("detect") { request, _ in try await detect(request) }
+        group.post("detect") { request, context in try await detect(request, context) }
         group.post("verify") { request, _ in try await verify(request) }
     }
 
     /// Faces with keypoints; with `landmarks` (default true) the 106 landmarks, pose and the
-    /// quality of the largest faces under `profile` (default selfie; any profile the server knows,
-    /// so a photo can be checked against the enrolment profile before it is enrolled).
-    func detect(_ request: Request) async throws -> Response {
+    /// quality of the largest faces under `profile` (default selfie; any profile the server
+    /// knows), or with `for_enrollment` under the profile the key's tenant enrols with, so a photo
+    /// is judged before it is enrolled exactly as enrolment will judge it.
+    func detect(_ request: Request, _ context: Context) async throws -> Response {
         let fields = try await ImageRequest.read(
-            request, limits: dependencies.configuration, imageFields: ["image"], otherFields: ["landmarks", "profile"])
+            request, limits: dependencies.configuration, imageFields: ["image"],
+            otherFields: ["landmarks", "profile", "for_enrollment"])
         let details = try fields.bool("landmarks") ?? true
+        let policy = dependencies.configuration.enrollment
         var profile = QualityProfile.selfie
-        if let name = try fields.string("profile") {
-            let available = dependencies.configuration.enrollment.available
-            guard let chosen = available[name] else {
+        let named = try fields.string("profile")
+        if try fields.bool("for_enrollment") == true {
+            guard named == nil else {
+                throw Problem(
+                    .badRequest, code: .validationFailed, detail: "send profile or for_enrollment, not both")
+            }
+            let tenantProfile = policy.rule(for: try context.requireKey().tenantName).profile
+            guard let chosen = policy.available[tenantProfile] else {
+                throw Problem(
+                    .internalServerError, code: .internalError,
+                    detail: "the enrolment policy names an unknown profile \(tenantProfile)")
+            }
+            profile = chosen
+        } else if let name = named {
+            guard let chosen = policy.available[name] else {
                 throw Problem(
                     .badRequest, code: .validationFailed,
-                    detail: "profile must be one of \(available.keys.sorted().joined(separator: ", "))")
+                    detail: "profile must be one of \(policy.available.keys.sorted().joined(separator: ", "))")
             }
             profile = chosen
         }

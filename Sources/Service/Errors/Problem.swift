@@ -41,6 +41,7 @@ public struct Problem: HTTPResponseError, Sendable {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        headers[.cacheControl] = "no-store"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"likeness\"" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

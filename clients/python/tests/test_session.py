@@ -86,6 +86,8 @@ class SessionTests(LiveTestCase):
         self.assertIsNone(plain.faces[0].landmarks)
         checked = self.client.detect(self.photo(ADRIANA), profile="enrollment")
         self.assertEqual(checked.faces[0].quality.profile, "enrollment")
+        policy = self.client.detect(self.photo(ADRIANA), for_enrollment=True)
+        self.assertEqual(policy.faces[0].quality.profile, "enrollment")
         with self.assertRaises(likeness.ValidationError) as refused:
             self.client.detect(self.photo(ADRIANA), profile="no-such-profile")
         self.assertIn("enrollment", refused.exception.detail)

@@ -519,9 +519,9 @@
       h('a', { href: '#enrol', class: 'button secondary', text: 'Enrol a subject' }));
     const total = h('p', { class: 'muted', id: 'subjects-total', 'aria-live': 'polite' });
     const list = h('div', { id: 'subjects-list' });
-    const prev = h('button', { type: 'button', class: 'secondary', text: '← Previous', disabled: true });
+    const prev = h('button', { type: 'button', class: 'secondary', text: '← Previous', disabled: true, id: 'subjects-prev' });
     const next = h('button', { type: 'button', class: 'secondary', text: 'Next →', disabled: true, id: 'subjects-next' });
-    const pageNo = h('span', { class: 'muted' });
+    const pageNo = h('span', { class: 'muted', id: 'subjects-page' });
     const pager = h('div', { class: 'pager', hidden: true }, prev, pageNo, next);
     add(root, ...heading('Subjects', 'The people enrolled in this tenant, by id. Erased subjects are not listed.'),
       form, total, list, pager);
@@ -818,8 +818,10 @@
             label: `${p.file.name}${face ? `, the face enrolled boxed in ${p.state === 'pass' ? 'green' : 'red'}` : ', no face found'}` }),
           face ? h('p', { class: 'muted', text: `${plural(det.data.faces.length, 'face')} found${det.data.faces.length > 1 ? '; the largest (thick box) is enrolled' : ''}. Detector ${fmt(face.score, 2)}.` })
             : h('p', { class: 'problem', text: 'No face found: this photo cannot be enrolled.' }),
+          face && face.quality && !det.fallback ? h('p', { class: 'muted quality-profile' }, 'Judged under the ', h('strong', { class: 'profile-name', text: face.quality.profile || '?' }),
+            ' profile: the one this tenant enrols with.') : null,
           face ? qualityNode(face.quality) : null,
-          det.fallback ? h('p', { class: 'notice', text: 'This server does not take a quality profile in /v1/detect yet: judged under the selfie profile, not the enrolment one.' }) : null,
+          det.fallback ? h('p', { class: 'notice', text: 'This server does not take for_enrollment in /v1/detect yet: judged under the selfie profile, not the enrolment one.' }) : null,
           h('div', { class: 'actions' }, remove));
       } catch (err) {
         if (err.name === 'AbortError') return;
@@ -900,15 +902,17 @@
     });
   }
 
-  /** POST /v1/detect under the enrolment profile; a server without `profile` gets the plain call. */
+  /** POST /v1/detect with `for_enrollment`: the quality is judged under the profile this key's
+   *  tenant enrols with (each face's `quality.profile` names it). A server that does not know
+   *  `for_enrollment` gets the plain call (judged under the selfie profile, and said so). */
   async function detect(ctx, file) {
     const fd = new FormData();
     fd.append('image', file, file.name);
-    fd.append('profile', 'enrollment');
+    fd.append('for_enrollment', 'true');
     try {
       return await api('POST', '/v1/detect', { form: fd, signal: ctx.signal });
     } catch (err) {
-      if (!(err.status === 400 && /profile/.test((err.problem && err.problem.detail) || ''))) throw err;
+      if (!(err.status === 400 && /for_enrollment/.test((err.problem && err.problem.detail) || ''))) throw err;
       const plain = new FormData();
       plain.append('image', file, file.name);
       const r = await api('POST', '/v1/detect', { form: plain, signal: ctx.signal });
@@ -1016,6 +1020,16 @@
     let poll = null;
     function showSession(s) {
       if (poll) poll.stop();
+      // The link must be a path on this origin (`/capture?...`): anything else (`//host`,
+      // `https://…`, `@host`) could send the phone, and its capture token, elsewhere.
+      if (typeof s.capture_url !== 'string' || !/^\/(?![\/\\])/.test(s.capture_url) || new URL(s.capture_url, location.origin).origin !== location.origin) {
+        put(out, h('div', { class: 'problem', role: 'alert', id: 'capture-url-bad' },
+          h('p', { text: 'The server answered a capture link that is not a path on this server; it is not shown (nor its QR code).' }),
+          h('p', null, 'capture_url: ', code(String(s.capture_url)))));
+        announce('The session\'s capture link is not on this server: not shown.', 'error');
+        out.focus();
+        return;
+      }
       const url = location.origin + s.capture_url;
       const link = h('input', { type: 'text', id: 'capture-link', readonly: true, value: url, class: 'link-field', 'aria-label': 'Capture link' });
       const copy = h('button', { type: 'button', id: 'copy-link', class: 'secondary', text: 'Copy link' });
@@ -1247,7 +1261,7 @@
     const chain = h('div', { id: 'chain', 'aria-live': 'polite' });
     const recheck = h('button', { type: 'button', class: 'secondary', id: 'chain-verify', text: 'Verify the chain again' });
     const list = h('div', { id: 'audit-list' });
-    const prev = h('button', { type: 'button', class: 'secondary', text: '← Earlier', disabled: true });
+    const prev = h('button', { type: 'button', class: 'secondary', text: '← Earlier', disabled: true, id: 'audit-prev' });
     const next = h('button', { type: 'button', class: 'secondary', text: 'Later →', disabled: true, id: 'audit-next' });
     const form = h('form', { class: 'card filters', id: 'audit-form' },
       h('div', { class: 'grid4' }, field('Subject id', subject), field('Actions (comma-separated)', action),
@@ -1265,7 +1279,8 @@
         const { data } = await api('GET', '/v1/audit/verify', { signal: ctx.signal });
         put(chain, 
           h('p', { class: 'big', id: 'chain-status' }, badge(data.intact, 'Intact', 'Broken'),
-            ` ${plural(data.events_checked !== undefined ? data.events_checked : data.events, 'event')} checked${data.intact ? ': no event was edited, inserted or deleted.' : '.'}`),
+            ` ${plural(data.events_checked !== undefined ? data.events_checked : data.events, 'event')} checked in the whole chain (all tenants' events: the chain is shared)${data.intact ? ': no event was edited, inserted or deleted.' : '.'}`),
+          h('p', { class: 'muted', id: 'chain-scope', text: 'Problems, if any, are listed for this tenant\'s events only; other tenants\' are only counted.' }),
           data.problems && data.problems.length ? table([
             { label: 'Sequence', cell: (p) => String(p.sequence), class: 'num' }, { label: 'Problem', cell: (p) => p.kind }, { label: 'Detail', cell: (p) => p.detail }],
           data.problems, { caption: 'Problems in this tenant\'s events' }) : null,
@@ -1336,8 +1351,8 @@
     const stamp = h('p', { class: 'muted', id: 'sample-stamp' });
     add(root, ...heading('Service', 'This server\'s health, and its queue, request and error rates from its own metrics.'),
       h('section', { 'aria-labelledby': 'health-h' }, h('h2', { id: 'health-h', text: 'Health' }), health),
-      h('section', { 'aria-labelledby': 'rates-h' }, h('h2', { id: 'rates-h', text: 'Load' }),
-        h('p', { class: 'muted', text: 'Read from GET /metrics (Prometheus text, read without the key: it covers the whole server, every tenant, this console\'s own polling included). Rates are the change between two samples.' }),
+      h('section', { 'aria-labelledby': 'rates-h' }, h('h2', { id: 'rates-h', text: 'Load (server-wide: all tenants)' }),
+        h('p', { class: 'muted', id: 'rates-scope', text: 'Server-wide figures, not this key\'s: read from GET /metrics (Prometheus text, read without the key), they count every tenant on this server, this console\'s own polling included. Rates are the change between two samples.' }),
         h('div', { class: 'toolbar' }, field('Sample every', every), toggle), stamp, rates));
 
     async function loadHealth() {
@@ -1424,7 +1439,7 @@
         rows, { empty: 'No request counted yet.', cls: 'routes compact' }),
         stages.length ? [h('h3', { text: 'Inference stages (mean per image since start)' }), table([{ label: 'Stage', cell: (s) => s.stage },
           { label: 'Images', cell: (s) => String(s.count), class: 'num' }, { label: 'Mean', cell: (s) => (s.mean === null ? '—' : s.mean.toFixed(1) + ' ms'), class: 'num' }], stages, { cls: 'compact' })] : null,
-        tenants.length ? [h('h3', { text: 'Stored templates per tenant' }), table([{ label: 'Tenant', cell: (s) => s.labels.tenant }, { label: 'Templates', cell: (s) => String(s.value), class: 'num' }], tenants, { cls: 'compact' })] : null);
+        tenants.length ? [h('h3', { id: 'templates-h', text: 'Stored templates per tenant (server-wide: every tenant on this server)' }), table([{ label: 'Tenant', cell: (s) => s.labels.tenant }, { label: 'Templates', cell: (s) => String(s.value), class: 'num' }], tenants, { cls: 'compact' })] : null);
     }
 
     loadHealth();
@@ -1441,7 +1456,9 @@
     $('#sign-out').addEventListener('click', () => { signOut('Signed out. The key was removed from this tab.'); announce('Signed out.'); });
     window.addEventListener('hashchange', render);
     // Nothing survives the page: images are in memory; drop the view's resources on the way out.
-    window.addEventListener('pagehide', teardown);
+    // The canvases hold photo pixels: empty the view and the dialog too, so that a page kept in
+    // the back/forward cache keeps none; `pageshow` draws the view again.
+    window.addEventListener('pagehide', () => { teardown(); put($('#view')); put($('#confirm-body')); });
     window.addEventListener('pageshow', (e) => { if (e.persisted) render(); });
     if (getKey()) showWho();
     render();

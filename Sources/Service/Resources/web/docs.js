@@ -1010,7 +1010,8 @@
   }
 
   function revealTarget(filter) {
-    const id = decodeURIComponent(window.location.hash.slice(1));
+    let id;
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; } // a malformed hash (e.g. #%E0): no target
     if (!id) return;
     const target = document.getElementById(id);
     if (!target) return;

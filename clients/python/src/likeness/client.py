@@ -295,10 +295,19 @@ class Client:
 
     @operation("POST", "/v1/detect")
     def detect(
-        self, image: ImageInput, *, landmarks: bool | None = None, profile: str | None = None
+        self,
+        image: ImageInput,
+        *,
+        landmarks: bool | None = None,
+        profile: str | None = None,
+        for_enrollment: bool | None = None,
     ) -> DetectResult:
-        """`POST /v1/detect`: the faces of `image`, largest first; quality under `profile` (default selfie)."""
-        form = [("image", read_image(image)), *self._fields(landmarks=landmarks, profile=profile)]
+        """`POST /v1/detect`: the faces of `image`, largest first; quality under `profile` (default
+        selfie), or with `for_enrollment` under the profile this key's tenant enrols with."""
+        form = [
+            ("image", read_image(image)),
+            *self._fields(landmarks=landmarks, profile=profile, for_enrollment=for_enrollment),
+        ]
         return self._model(DetectResult, self._request("POST", "/v1/detect", form=form))
 
     @operation("POST", "/v1/verify")
