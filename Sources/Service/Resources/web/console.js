@@ -818,10 +818,9 @@
             label: `${p.file.name}${face ? `, the face enrolled boxed in ${p.state === 'pass' ? 'green' : 'red'}` : ', no face found'}` }),
           face ? h('p', { class: 'muted', text: `${plural(det.data.faces.length, 'face')} found${det.data.faces.length > 1 ? '; the largest (thick box) is enrolled' : ''}. Detector ${fmt(face.score, 2)}.` })
             : h('p', { class: 'problem', text: 'No face found: this photo cannot be enrolled.' }),
-          face && face.quality && !det.fallback ? h('p', { class: 'muted quality-profile' }, 'Judged under the ', h('strong', { class: 'profile-name', text: face.quality.profile || '?' }),
+          face && face.quality ? h('p', { class: 'muted quality-profile' }, 'Judged under the ', h('strong', { class: 'profile-name', text: face.quality.profile || '?' }),
             ' profile: the one this tenant enrols with.') : null,
           face ? qualityNode(face.quality) : null,
-          det.fallback ? h('p', { class: 'notice', text: 'This server does not take for_enrollment in /v1/detect yet: judged under the selfie profile, not the enrolment one.' }) : null,
           h('div', { class: 'actions' }, remove));
       } catch (err) {
         if (err.name === 'AbortError') return;
@@ -903,22 +902,13 @@
   }
 
   /** POST /v1/detect with `for_enrollment`: the quality is judged under the profile this key's
-   *  tenant enrols with (each face's `quality.profile` names it). A server that does not know
-   *  `for_enrollment` gets the plain call (judged under the selfie profile, and said so). */
+   *  tenant enrols with (each face's `quality.profile` names it). The page and the API come
+   *  from the same binary, so the field is always known. */
   async function detect(ctx, file) {
     const fd = new FormData();
     fd.append('image', file, file.name);
     fd.append('for_enrollment', 'true');
-    try {
-      return await api('POST', '/v1/detect', { form: fd, signal: ctx.signal });
-    } catch (err) {
-      if (!(err.status === 400 && /for_enrollment/.test((err.problem && err.problem.detail) || ''))) throw err;
-      const plain = new FormData();
-      plain.append('image', file, file.name);
-      const r = await api('POST', '/v1/detect', { form: plain, signal: ctx.signal });
-      r.fallback = true;
-      return r;
-    }
+    return api('POST', '/v1/detect', { form: fd, signal: ctx.signal });
   }
 
   // --- verify -------------------------------------------------------------------------------
