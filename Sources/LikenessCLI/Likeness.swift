@@ -19,7 +19,7 @@ public struct Likeness: AsyncParsableCommand {
         version: "likeness \(LikenessVersion.current)",
         subcommands: [
             DetectCommand.self, VerifyCommand.self, FindCommand.self, EmbedCommand.self, EvalCommand.self,
-            CalibrateCommand.self, QualityCommand.self, TrackCommand.self, LivenessCommand.self, BenchCommand.self,
+            CalibrateCommand.self, QualityCommand.self, TrackCommand.self, RedactCommand.self, VideoCommand.self, LivenessCommand.self, BenchCommand.self,
             EnrollCommand.self, EnrollDirCommand.self, SearchCommand.self, IdentifyCommand.self, SubjectsCommand.self,
             ConsentCommand.self,
             AuditCommand.self, KeysCommand.self, EvalGalleryCommand.self, ClusterCommand.self, ServeCommand.self,

@@ -87,6 +87,7 @@ func buildRouter(
     CompareController(dependencies: dependencies).addRoutes(imageGroup: images)
     BatchVerifyController(dependencies: dependencies).addRoutes(imageGroup: images)
     ClusterController(dependencies: dependencies).addRoutes(imageGroup: images)
+    RedactController(dependencies: dependencies).addRoutes(imageGroup: images)
     AuditController(dependencies: dependencies).addRoutes(to: v1)
     ReviewController(dependencies: dependencies).addRoutes(to: v1)
 

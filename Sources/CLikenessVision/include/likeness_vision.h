@@ -100,6 +100,24 @@ lkv_status lkv_image_adjust(const lkv_image *image, double gain, double bias, lk
 /// Copies the rectangle [x, x+width) x [y, y+height) (clipped to the image).
 lkv_status lkv_image_crop(const lkv_image *image, int x, int y, int width, int height, lkv_image **out);
 
+/// A rectangle in pixel coordinates, [x0, x1) x [y0, y1).
+typedef struct lkv_rect {
+    double x0, y0, x1, y1;
+} lkv_rect;
+
+/// How lkv_image_redact hides a region.
+typedef enum lkv_redaction_style {
+    LKV_REDACT_BLUR = 0,
+    LKV_REDACT_PIXELATE = 1,
+    LKV_REDACT_BOX = 2,
+} lkv_redaction_style;
+
+/// A copy of image with each region (clipped to the image) hidden. The strength follows the
+/// region's size: blur and pixelate keep about `cells` cells across the region's shorter side,
+/// whatever its size in pixels.
+lkv_status lkv_image_redact(const lkv_image *image, const lkv_rect *regions, size_t count,
+                            lkv_redaction_style style, int cells, lkv_image **out);
+
 /// A video file opened for sequential decoding.
 typedef struct lkv_video lkv_video;
 

@@ -62,6 +62,14 @@ public struct ProblemCode: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let cacheCorrupt: ProblemCode = "cache_corrupt"
     public static let execFailed: ProblemCode = "exec_failed"
 
+    // Footage (redaction, finding a person in video)
+    /// Not a video FFmpeg can read, or one without a video stream.
+    public static let videoUnreadable: ProblemCode = "video_unreadable"
+    /// The container promises more frames than could be decoded (a cut-off file).
+    public static let videoTruncated: ProblemCode = "video_truncated"
+    /// ffmpeg or ffprobe is missing or failed while writing the output.
+    public static let encoderFailed: ProblemCode = "encoder_failed"
+
     /// FaceKit's code as the API reports it (`invalid_argument` is `validation_failed`).
     public init(_ code: FaceKitError.Code) {
         self = code == .invalidArgument ? .validationFailed : ProblemCode(rawValue: code.rawValue)

@@ -1,0 +1,70 @@
+import FaceKit
+import Foundation
+
+/// Faces in photos and recordings: redaction, and finding one person's appearances.
+public struct FootageWorkflows: Sendable {
+    public let analyzer: FaceAnalyzer
+
+    public init(analyzer: FaceAnalyzer) {
+        self.analyzer = analyzer
+    }
+
+    /// Faces smaller than this (box side, pixels) are hidden but never compared: their templates
+    /// are too noisy to trust either way.
+    static let smallestComparableFace = 40.0
+
+    /// Hides the faces of one image the target names; the document says what was done to each.
+    public func redact(
+        _ image: Image, options: RedactionOptions, recognizer: (any SubjectRecognizer)? = nil,
+        withoutConsent: [String] = [], purpose: String? = nil
+    ) async throws -> (image: Image, document: RedactionDocument) {
+        try options.validate()
+        let faces = try await analyzer.detect(in: image, options: options.detection)
+        var comparable: [Int] = []
+        if options.target != .everyone {
+            comparable = faces.indices.filter { min(faces[$0].box.width, faces[$0].box.height) >= Self.smallestComparableFace }
+        }
+        let templates =
+            comparable.isEmpty ? [] : try await analyzer.embed(comparable.map { faces[$0] }, in: image).map(\.vector)
+        var entries: [RedactionDocument.Face] = []
+        var regions: [BoundingBox] = []
+        for (index, face) in faces.enumerated() {
+            let own = comparable.firstIndex(of: index).map { [templates[$0]] } ?? []
+            let verdict = try await RedactionJudgement.judge(
+                templates: own, target: options.target, recognizer: recognizer, threshold: options.threshold)
+            if verdict.hides { regions.append(face.box.expanded(by: options.margin)) }
+            entries.append(
+                RedactionDocument.Face(
+                    action: verdict.action, reason: verdict.reason, subject: verdict.subject,
+                    similarity: verdict.similarity.map(Rounding.score),
+                    box: [face.box.minX, face.box.minY, face.box.maxX, face.box.maxY].map(Rounding.coordinate),
+                    score: Rounding.score(face.score)))
+        }
+        let output = regions.isEmpty ? image : try image.redacted(regions, style: options.style)
+        let document = RedactionDocument(
+            kind: "image", style: options.style.rawValue, margin: options.margin,
+            target: Self.describe(options, purpose: purpose, withoutConsent: withoutConsent),
+            detector: Self.describe(options.detection, every: nil), width: image.width, height: image.height,
+            hidden: regions.count, kept: faces.count - regions.count, faces: entries)
+        return (output, document)
+    }
+
+    static func describe(_ options: RedactionOptions, purpose: String?, withoutConsent: [String])
+        -> RedactionDocument.Target
+    {
+        let named = options.target != .everyone
+        return RedactionDocument.Target(
+            mode: options.target.mode, subjects: options.target.subjects.sorted(),
+            purpose: options.target.mode == "keep" ? purpose : nil, subjectsWithoutConsent: withoutConsent,
+            threshold: named ? Rounding.score(options.threshold) : nil, fmr: named ? options.fmr : nil)
+    }
+
+    static func describe(_ detection: DetectionOptions, every: Int?) -> RedactionDocument.Detector {
+        let size: String =
+            switch detection.inputSize {
+            case .automatic: "auto"
+            case .fixed(let side): String(side)
+            }
+        return RedactionDocument.Detector(inputSize: size, scoreThreshold: detection.scoreThreshold, every: every)
+    }
+}
