@@ -37,6 +37,9 @@ struct RedactCommand: AsyncParsableCommand {
     @Option(help: "How faces are hidden: blur, pixelate or box.")
     var style: RedactionStyle = .blur
 
+    @Option(help: "Blur and pixelate: cells kept across a face's shorter side (fewer hide more).")
+    var cells: Int = Image.redactionCells
+
     @Option(help: "Fraction of the face box added on every side.")
     var margin: Double = 0.25
 
@@ -91,6 +94,7 @@ struct RedactCommand: AsyncParsableCommand {
         }
         if keep.isEmpty && purpose != nil { throw ValidationError("--purpose applies to --keep only") }
         if let fmr, !(fmr > 0 && fmr < 1) { throw ValidationError("--fmr must be in (0, 1)") }
+        guard (2...32).contains(cells) else { throw ValidationError("--cells must be in 2...32") }
         guard (0...2).contains(margin) else { throw ValidationError("--margin must be in 0...2") }
         guard (1...30).contains(every) else { throw ValidationError("--every must be in 1...30") }
         guard (0...300).contains(reach) else { throw ValidationError("--reach must be in 0...300") }
@@ -124,7 +128,7 @@ struct RedactCommand: AsyncParsableCommand {
             configuration: InferenceConfiguration(
                 workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: 1))
         let footage = FootageWorkflows(analyzer: analyzer)
-        var options = RedactionOptions(style: style, margin: margin, every: every, reach: reach)
+        var options = RedactionOptions(style: style, cells: cells, margin: margin, every: every, reach: reach)
         let size = detectorSize ?? (isImage ? "auto" : "640")
         options.detection = DetectionOptions(
             scoreThreshold: scoreThreshold, inputSize: Int(size).map { .fixed($0) } ?? .automatic)

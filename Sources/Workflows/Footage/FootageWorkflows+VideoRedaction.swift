@@ -60,7 +60,7 @@ extension FootageWorkflows {
                 let regions = hidden.compactMap { tracker.tracks[$0].region(atFrame: written, reach: reach) }
                     .map { $0.expanded(by: options.margin) }
                 if !regions.isEmpty { framesWithHiddenFaces += 1 }
-                try writer.write(regions.isEmpty ? frame : try frame.redacted(regions, style: options.style))
+                try writer.write(regions.isEmpty ? frame : try frame.redacted(regions, style: options.style, cells: options.cells))
                 written += 1
                 if written % 10 == 0 || written == frames {
                     progress(

@@ -37,16 +37,39 @@ public struct FootageWorkflows: Sendable {
                 RedactionDocument.Face(
                     action: verdict.action, reason: verdict.reason, subject: verdict.subject,
                     similarity: verdict.similarity.map(Rounding.score),
-                    box: [face.box.minX, face.box.minY, face.box.maxX, face.box.maxY].map(Rounding.coordinate),
+                    box: Self.summary(face.box),
                     score: Rounding.score(face.score)))
         }
-        let output = regions.isEmpty ? image : try image.redacted(regions, style: options.style)
+        var output = regions.isEmpty ? image : try image.redacted(regions, style: options.style, cells: options.cells)
+        // A small face next to a large one can score under the threshold until its neighbour is
+        // hidden: a second look at the result hides what it finds outside the hidden regions.
+        if options.target == .everyone {
+            let hiddenSoFar = regions
+            let second = try await analyzer.detect(in: output, options: options.detection).filter { face in
+                !hiddenSoFar.contains { $0.contains(face.box.center) }
+            }
+            if !second.isEmpty {
+                let more = second.map { $0.box.expanded(by: options.margin) }
+                output = try output.redacted(more, style: options.style, cells: options.cells)
+                regions += more
+                for face in second {
+                    entries.append(
+                        RedactionDocument.Face(
+                            action: "hidden", reason: "everyone", box: Self.summary(face.box),
+                            score: Rounding.score(face.score)))
+                }
+            }
+        }
         let document = RedactionDocument(
             kind: "image", style: options.style.rawValue, margin: options.margin,
             target: Self.describe(options, purpose: purpose, withoutConsent: withoutConsent),
             detector: Self.describe(options.detection, every: nil), width: image.width, height: image.height,
-            hidden: regions.count, kept: faces.count - regions.count, faces: entries)
+            hidden: regions.count, kept: entries.count - regions.count, faces: entries)
         return (output, document)
+    }
+
+    static func summary(_ box: BoundingBox) -> [Double] {
+        [box.minX, box.minY, box.maxX, box.maxY].map(Rounding.coordinate)
     }
 
     static func describe(_ options: RedactionOptions, purpose: String?, withoutConsent: [String])

@@ -28,6 +28,8 @@ public enum RedactionTarget: Sendable, Equatable {
 /// How faces are found, followed and hidden.
 public struct RedactionOptions: Sendable {
     public var style: RedactionStyle
+    /// Blur and pixelate: cells kept across a region's shorter side (fewer hide more).
+    public var cells: Int
     /// Fraction of the face box added on every side before hiding it.
     public var margin: Double
     public var detection: DetectionOptions
@@ -47,12 +49,13 @@ public struct RedactionOptions: Sendable {
     public static let defaultScoreThreshold = 0.25
 
     public init(
-        style: RedactionStyle = .blur, margin: Double = 0.25,
+        style: RedactionStyle = .blur, cells: Int = Image.redactionCells, margin: Double = 0.25,
         detection: DetectionOptions = DetectionOptions(scoreThreshold: RedactionOptions.defaultScoreThreshold),
         every: Int = 1, reach: Int = 8, target: RedactionTarget = .everyone, threshold: Double = 1, fmr: Double? = nil,
         templatesPerTrack: Int = 8
     ) {
         self.style = style
+        self.cells = cells
         self.margin = margin
         self.detection = detection
         self.every = every
@@ -65,6 +68,7 @@ public struct RedactionOptions: Sendable {
 
     /// Refuses values no redaction can work with.
     public func validate() throws {
+        guard (2...32).contains(cells) else { throw WorkflowError(.validationFailed, "cells must be in 2...32") }
         guard margin >= 0, margin <= 2 else { throw WorkflowError(.validationFailed, "margin must be in 0...2") }
         guard (1...30).contains(every) else { throw WorkflowError(.validationFailed, "every must be in 1...30") }
         guard (0...300).contains(reach) else { throw WorkflowError(.validationFailed, "reach must be in 0...300") }
