@@ -11,7 +11,8 @@ struct FootageCLITests {
     var video: String { Fixtures.sharedData.appendingPathComponent("video").path }
 
     func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-footage-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "likeness-footage-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
@@ -60,14 +61,17 @@ struct FootageCLITests {
         let leaks = try framesWithFaces(output)
         #expect(leaks.withFaces == 0, "\(leaks.withFaces) of \(leaks.frames) frames still show a face")
         let original = try framesWithFaces(input)
-        #expect(original.withFaces == original.frames, "the input shows a face in \(original.withFaces) of \(original.frames)")
+        #expect(
+            original.withFaces == original.frames,
+            "the input shows a face in \(original.withFaces) of \(original.frames)")
         let sidecar = try json(output + ".json")
         #expect(sidecar["frames"] as? Int == before.frames && sidecar["audio"] as? Bool == true)
         let faces = try #require(sidecar["faces"] as? [[String: Any]])
         #expect(faces.count >= 1 && faces.allSatisfy { $0["action"] as? String == "hidden" }, "\(faces)")
         #expect(!(sidecar.description.contains("template") || sidecar.description.contains("embedding")))
         for file in [output, output + ".json", output + ".preview.jpg"] {
-            #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600, "\(file)")
+            #expect(
+                try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600, "\(file)")
         }
     }
 
@@ -103,7 +107,9 @@ struct FootageCLITests {
         let target = try #require(keepReport["target"] as? [String: Any])
         #expect(target["subjects_without_consent"] as? [String] == ["bob"])
         let keepFaces = try #require(keepReport["faces"] as? [[String: Any]])
-        #expect(keepFaces.filter { $0["action"] as? String == "kept" }.map { $0["subject"] as? String } == ["alice"], "\(keepFaces)")
+        #expect(
+            keepFaces.filter { $0["action"] as? String == "kept" }.map { $0["subject"] as? String } == ["alice"],
+            "\(keepFaces)")
         #expect(keepFaces.filter { $0["action"] as? String == "hidden" }.count >= 1, "\(keepFaces)")
         let keptLeft = dir.appendingPathComponent("keep-left.jpg").path
         let keptRight = dir.appendingPathComponent("keep-right.jpg").path
@@ -126,7 +132,9 @@ struct FootageCLITests {
         run = try cli.likeness("verify", onlyRight, probeB, "--fmr", "1e-2")
         #expect(run.status == 0, "bob must stay visible: \(run.stdout) \(run.stderr)")
         let onlyFaces = try #require(try json(only + ".json")["faces"] as? [[String: Any]])
-        #expect(onlyFaces.filter { $0["action"] as? String == "hidden" }.map { $0["subject"] as? String } == ["alice"], "\(onlyFaces)")
+        #expect(
+            onlyFaces.filter { $0["action"] as? String == "hidden" }.map { $0["subject"] as? String } == ["alice"],
+            "\(onlyFaces)")
     }
 
     @Test("video find: a probe from one clip finds that clip's range in a sequence, within 0.5 s, and nothing else")
@@ -138,7 +146,8 @@ struct FootageCLITests {
         let clips = ["d0", "d12", "d20", "d11"]
         var filters = ""
         for (index, _) in clips.enumerated() {
-            filters += "[\(index):v]scale=480:480:force_original_aspect_ratio=decrease,pad=480:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,trim=duration=3,setpts=PTS-STARTPTS[v\(index)];"
+            filters +=
+                "[\(index):v]scale=480:480:force_original_aspect_ratio=decrease,pad=480:480:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,trim=duration=3,setpts=PTS-STARTPTS[v\(index)];"
         }
         filters += clips.indices.map { "[v\($0)]" }.joined() + "concat=n=\(clips.count):v=1:a=0"
         try FFmpegTool.run(
@@ -162,9 +171,25 @@ struct FootageCLITests {
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("data-time=") && html.contains("<video") && html.contains("data:image/jpeg;base64,"))
         #expect(try FileManager.default.attributesOfItem(atPath: report)[.posixPermissions] as? Int == 0o600)
+        // The same person as an enrolled subject: the same range.
+        let gallery = dir.appendingPathComponent("gallery").path
+        let enrolled = try cli.likeness("enroll", "--data", gallery, "--subject", "carol", "--consent", "search", probe)
+        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+        let bySubject = try cli.likeness(
+            "video", "find", "--subject", "carol", "--data", gallery, sequence, "--json", "--quiet")
+        #expect(bySubject.status == 0, "\(bySubject.stderr)")
+        let subjectDocument = try #require(
+            try JSONSerialization.jsonObject(with: Data(bySubject.stdout.utf8)) as? [String: Any])
+        let subjectRanges =
+            ((subjectDocument["videos"] as? [[String: Any]])?.first?["appearances"] as? [[String: Any]]) ?? []
+        #expect(subjectRanges.count == 1, "\(subjectRanges.map { ($0["start"], $0["end"]) })")
+        if let range = subjectRanges.first, let start = range["start"] as? Double, let end = range["end"] as? Double {
+            #expect(abs(start - 3) <= 0.5 && abs(end - 6) <= 0.5, "found \(start)–\(end), expected 3–6")
+        }
         // A stranger's probe finds nothing (exit 1).
         let stranger = try cli.likeness(
-            "video", "find", "--probe", "\(Fixtures.lfwImages.path)/Abdullah_Gul/Abdullah_Gul_0013.jpg", sequence, "--quiet")
+            "video", "find", "--probe", "\(Fixtures.lfwImages.path)/Abdullah_Gul/Abdullah_Gul_0013.jpg", sequence,
+            "--quiet")
         #expect(stranger.status == 1, "\(stranger.stdout) \(stranger.stderr)")
     }
 
@@ -185,7 +210,8 @@ struct FootageCLITests {
             // Moov atom first (faststart), then 40% of the bytes: the header promises frames that are gone.
             let whole = dir.appendingPathComponent("whole.mp4").path
             try FFmpegTool.run(
-                "ffmpeg", ["-v", "error", "-y", "-i", "\(video)/d12.mp4", "-c", "copy", "-movflags", "+faststart", whole])
+                "ffmpeg",
+                ["-v", "error", "-y", "-i", "\(video)/d12.mp4", "-c", "copy", "-movflags", "+faststart", whole])
             let bytes = try #require(FileManager.default.contents(atPath: whole))
             try bytes.prefix(bytes.count * 4 / 10).write(to: URL(fileURLWithPath: input))
             code = "video_truncated"
@@ -201,6 +227,11 @@ struct FootageCLITests {
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("error: \(code):"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output))
+        if kind == "notvideo" || kind == "truncated" || kind == "missing" {
+            let probe = Fixtures.modelsDirectory.appendingPathComponent("samples/yaoming.jpg").path
+            let find = try cli.likeness("video", "find", "--probe", probe, input, "--quiet")
+            #expect(find.status == 2 && find.stderr.contains("error: \(code):"), "video find: \(find)")
+        }
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".partial") }
         #expect(left.isEmpty, "\(left)")
     }
@@ -211,7 +242,11 @@ struct FootageCLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("pattern.mp4").path
         try FFmpegTool.run(
-            "ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=25", "-pix_fmt", "yuv420p", input])
+            "ffmpeg",
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=25", "-pix_fmt",
+                "yuv420p", input,
+            ])
         let output = dir.appendingPathComponent("out.webm").path
         let run = try cli.likeness("redact", input, output, "--quiet")
         #expect(run.status == 1, "\(run)")
@@ -231,7 +266,8 @@ struct FootageCLITests {
         let printed = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(printed["kind"] as? String == "image" && (printed["hidden"] as? Int ?? 0) >= 22, "\(printed)")
         let detect = try cli.likeness("detect", output, "--score-threshold", "0.3", "--detector-size", "640", "--json")
-        let faces = (try JSONSerialization.jsonObject(with: Data(detect.stdout.utf8)) as? [String: Any])?["faces"] as? [Any]
+        let faces =
+            (try JSONSerialization.jsonObject(with: Data(detect.stdout.utf8)) as? [String: Any])?["faces"] as? [Any]
         #expect(detect.status != 0 || faces?.isEmpty == true, "faces still found: \(detect.stdout)")
         let wrongExtension = try cli.likeness("redact", input, dir.appendingPathComponent("x.gif").path)
         #expect(wrongExtension.status == 2 && wrongExtension.stderr.contains("validation_failed"), "\(wrongExtension)")

@@ -55,7 +55,8 @@ struct RedactRouteTests {
         let key = harness.keyA
         try await harness.run { client in
             try await client.execute(
-                uri: "/v1/subjects", method: .post, headers: HTTPBody.headers(key), body: try HTTPBody.json(["id": "paul"])
+                uri: "/v1/subjects", method: .post, headers: HTTPBody.headers(key),
+                body: try HTTPBody.json(["id": "paul"])
             ) { #expect($0.status == .created) }
             try await client.execute(
                 uri: "/v1/subjects/paul/consents", method: .post, headers: HTTPBody.headers(key),
@@ -79,7 +80,9 @@ struct RedactRouteTests {
                 ) { response in
                     #expect(response.status == .ok, "\(fields)")
                     let document = try #require(try HTTPBody.object(response)["redaction"] as? [String: Any])
-                    #expect(document["hidden"] as? Int == hidden && document["kept"] as? Int == kept, "\(fields): \(document)")
+                    #expect(
+                        document["hidden"] as? Int == hidden && document["kept"] as? Int == kept,
+                        "\(fields): \(document)")
                     let face = (document["faces"] as? [[String: Any]])?.first
                     #expect(face?["reason"] as? String == reason, "\(fields): \(document)")
                 }
@@ -109,13 +112,25 @@ struct RedactRouteTests {
                 var body = fields
                 body["image"] = Data(photo).base64EncodedString()
                 try await client.execute(
-                    uri: "/v1/redact", method: .post, headers: HTTPBody.headers(harness.keyA), body: try HTTPBody.json(body)
+                    uri: "/v1/redact", method: .post, headers: HTTPBody.headers(harness.keyA),
+                    body: try HTTPBody.json(body)
                 ) { response in
                     #expect(response.status == .badRequest, "\(fields)")
                     #expect(HTTPBody.code(response) == "validation_failed", "\(fields)")
                     let detail = (try? HTTPBody.object(response))?["detail"] as? String ?? ""
                     #expect(detail.contains(mention), "\(fields): \(detail)")
                 }
+            }
+            // WebP cannot hold 17000 pixels a side: refused before any inference, not a 500 after it.
+            let wide = try Image(bgr: [UInt8](repeating: 128, count: 17_000 * 64 * 3), width: 17_000, height: 64)
+            try await client.execute(
+                uri: "/v1/redact", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json([
+                    "image": Data(try wide.encoded(as: .png)).base64EncodedString(), "format": "webp",
+                ])
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(((try? HTTPBody.object(response))?["detail"] as? String)?.contains("png") == true)
             }
             try await client.execute(
                 uri: "/v1/redact", method: .post, headers: HTTPBody.headers(harness.keyA),

@@ -104,7 +104,9 @@ struct PhotoRedactionTests {
             for (face, template) in zip(found, templates) {
                 for original in originalTemplates {
                     let similarity = template.similarity(to: original)
-                    #expect(similarity < threshold, "\(photo) \(style): a face at \(face.box) still matches (\(similarity))")
+                    #expect(
+                        similarity < threshold, "\(photo) \(style): a face at \(face.box) still matches (\(similarity))"
+                    )
                 }
             }
         }
@@ -125,7 +127,8 @@ struct PhotoRedactionTests {
         for y in 0..<image.height {
             for x in 0..<image.width {
                 let offset = (y * image.width + x) * 3
-                let within = Double(x) >= box[0].rounded(.down) && Double(x) < box[2].rounded(.up)
+                let within =
+                    Double(x) >= box[0].rounded(.down) && Double(x) < box[2].rounded(.up)
                     && Double(y) >= box[1].rounded(.down) && Double(y) < box[3].rounded(.up)
                 if within {
                     inside += 1

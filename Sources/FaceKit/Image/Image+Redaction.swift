@@ -32,7 +32,9 @@ extension Image {
             case .box: LKV_REDACT_BOX
             }
         return try rects.withUnsafeBufferPointer { buffer in
-            try Image.make("redact") { lkv_image_redact(handle, buffer.baseAddress, buffer.count, cStyle, Int32(cells), &$0) }
+            try Image.make("redact") {
+                lkv_image_redact(handle, buffer.baseAddress, buffer.count, cStyle, Int32(cells), &$0)
+            }
         }
     }
 }

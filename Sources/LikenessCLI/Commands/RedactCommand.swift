@@ -9,7 +9,8 @@ extension RedactionStyle: ExpressibleByArgument {}
 struct RedactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redact",
-        abstract: "Hide faces in a photo or a video: every face, everyone but consented subjects, or only named subjects.",
+        abstract:
+            "Hide faces in a photo or a video: every face, everyone but consented subjects, or only named subjects.",
         discussion: """
             Photos (JPEG, PNG, WebP) are judged face by face. Videos (MP4, WebM, MKV, MOV: what \
             Debian's FFmpeg reads) are read twice: faces are detected (every --every-th frame), \
@@ -43,7 +44,9 @@ struct RedactCommand: AsyncParsableCommand {
     @Option(help: "Fraction of the face box added on every side.")
     var margin: Double = 0.25
 
-    @Option(parsing: .upToNextOption, help: "Keep these enrolled subjects visible (with an active consent for --purpose); hide everyone else.")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Keep these enrolled subjects visible (with an active consent for --purpose); hide everyone else.")
     var keep: [String] = []
 
     @Option(parsing: .upToNextOption, help: "Hide only these enrolled subjects.")
@@ -61,7 +64,8 @@ struct RedactCommand: AsyncParsableCommand {
     @Option(help: "Video: frames a face stays hidden before its first and after its last sighting.")
     var reach: Int = 8
 
-    @Option(help: "Detector input size: auto, or one the model pack provides (default: 640 for video, auto for photos).")
+    @Option(
+        help: "Detector input size: auto, or one the model pack provides (default: 640 for video, auto for photos).")
     var detectorSize: String?
 
     @Option(help: "Minimum detector score for a face (low: a missed face is a leak).")
@@ -135,7 +139,7 @@ struct RedactCommand: AsyncParsableCommand {
         var recognizer: (any SubjectRecognizer)?
         var withoutConsent: [String] = []
         if !keep.isEmpty || !only.isEmpty {
-            options.target = keep.isEmpty ? .only(only) : .allBut(keep)
+            options.target = keep.isEmpty ? .only(Self.unique(only)) : .allBut(Self.unique(keep))
             let point = try OperatingPoint(pack: pack, fmr: fmr, defaultFMR: keep.isEmpty ? 1e-2 : 1e-4)
             options.threshold = point.threshold
             options.fmr = point.fmr
@@ -147,7 +151,9 @@ struct RedactCommand: AsyncParsableCommand {
             withoutConsent = made.withoutConsent
             for subject in withoutConsent {
                 FileHandle.standardError.write(
-                    Data("redact: \(subject) has no active consent for \(purpose ?? ""): hidden like everyone else\n".utf8))
+                    Data(
+                        "redact: \(subject) has no active consent for \(purpose ?? ""): hidden like everyone else\n"
+                            .utf8))
             }
         }
         let reportPath = report ?? output + ".json"
@@ -156,6 +162,13 @@ struct RedactCommand: AsyncParsableCommand {
             let limits = ImageLimits.default
             let image = try await analyzer.decode(ImageFiles.read(input, limits: limits), limits: limits)
             let format = try Self.imageFormat(of: output)
+            let side = max(image.width, image.height)
+            if (format == .webp && side > 16_383) || (format == .jpeg && side > 65_535) {
+                throw CLIError(
+                    code: .validationFailed,
+                    message:
+                        "a \(image.width)x\(image.height) photo cannot be written as \(format.rawValue); write .png")
+            }
             let started = ContinuousClock.now
             let (redacted, first) = try await footage.redact(
                 image, options: options, recognizer: recognizer, withoutConsent: withoutConsent, purpose: purpose)
@@ -186,9 +199,15 @@ struct RedactCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if document.faces.isEmpty {
-            FileHandle.standardError.write(Data("redact: no face was found; check the input before publishing it\n".utf8))
+            FileHandle.standardError.write(
+                Data("redact: no face was found; check the input before publishing it\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    static func unique(_ subjects: [String]) -> [String] {
+        var seen = Set<String>()
+        return subjects.filter { seen.insert($0).inserted }
     }
 
     static func imageFormat(of path: String) throws -> ImageFormat {
@@ -197,7 +216,8 @@ struct RedactCommand: AsyncParsableCommand {
         case "png": return .png
         case "webp": return .webp
         default:
-            throw CLIError(code: .validationFailed, message: "\(path): a redacted photo is written as .jpg, .png or .webp")
+            throw CLIError(
+                code: .validationFailed, message: "\(path): a redacted photo is written as .jpg, .png or .webp")
         }
     }
 }

@@ -67,7 +67,9 @@ struct VideoFindCommand: AsyncParsableCommand {
     @OptionGroup var gallery: GalleryOptions
 
     func validate() throws {
-        guard (subject == nil) != (probe == nil) else { throw ValidationError("give exactly one of --subject and --probe") }
+        guard (subject == nil) != (probe == nil) else {
+            throw ValidationError("give exactly one of --subject and --probe")
+        }
         guard !videos.isEmpty else { throw ValidationError("give at least one video") }
         guard videos.count <= 1000 else { throw ValidationError("at most 1000 videos at once") }
         guard rate > 0, rate <= 60 else { throw ValidationError("--rate must be in (0, 60]") }
@@ -134,11 +136,14 @@ struct VideoFindCommand: AsyncParsableCommand {
             try printJSON(document)
         } else {
             for video in found {
-                print("\(video.path): \(video.appearances.count) appearance\(video.appearances.count == 1 ? "" : "s") in \(Self.clock(video.duration)) (\(video.speed)x real time)")
+                print(
+                    "\(video.path): \(video.appearances.count) appearance\(video.appearances.count == 1 ? "" : "s") in \(Self.clock(video.duration)) (\(video.speed)x real time)"
+                )
                 for appearance in video.appearances {
                     print(
                         String(
-                            format: "  %@ – %@  best similarity %.4f at %@  (%d sightings)", Self.clock(appearance.start),
+                            format: "  %@ – %@  best similarity %.4f at %@  (%d sightings)",
+                            Self.clock(appearance.start),
                             Self.clock(appearance.end), appearance.bestSimilarity, Self.clock(appearance.bestAt),
                             appearance.sightings))
                 }

@@ -52,7 +52,9 @@ enum AppearanceReport {
                     "\(VideoFindCommand.clock(appearance.start)) – \(VideoFindCommand.clock(appearance.end)), best \(appearance.bestSimilarity)"
                 ranges +=
                     "<button class=\"range\" style=\"left:\(String(format: "%.3f", left))%;width:\(String(format: "%.3f", width))%\" data-video=\"v\(index)\" data-time=\"\(appearance.start)\" aria-label=\"\(escape(label))\" title=\"\(escape(label))\"></button>"
-                let image = appearance.thumbnail.isEmpty ? "" : "<img src=\"data:image/jpeg;base64,\(appearance.thumbnail)\" alt=\"\">"
+                let image =
+                    appearance.thumbnail.isEmpty
+                    ? "" : "<img src=\"data:image/jpeg;base64,\(appearance.thumbnail)\" alt=\"\">"
                 items +=
                     "<button class=\"item\" data-video=\"v\(index)\" data-time=\"\(appearance.bestAt)\">\(image)\(escape(label))<br>\(appearance.sightings) sightings</button>"
             }

@@ -77,6 +77,7 @@ struct RedactController {
         }
         let format = try Self.format(requestedFormat, input: Image.format(of: bytes))
         let image = try await dependencies.decode(bytes, field: "image")
+        try Self.checkEncodable(image, as: format)
         let footage = FootageWorkflows(analyzer: dependencies.analyzer)
         let (redacted, document) = try await footage.redact(
             image, options: options, recognizer: recognizer, withoutConsent: withoutConsent, purpose: purpose)
@@ -100,7 +101,25 @@ struct RedactController {
         guard subjects.count <= 100 else {
             throw Problem(.badRequest, code: .validationFailed, detail: "at most 100 subjects in keep or only")
         }
-        return subjects
+        var seen = Set<String>()
+        return subjects.filter { seen.insert($0).inserted }
+    }
+
+    /// WebP holds at most 16383 pixels a side and JPEG 65535: refused before any inference is spent.
+    static func checkEncodable(_ image: Image, as format: ImageFormat) throws {
+        let limit: Int? =
+            switch format {
+            case .webp: 16_383
+            case .jpeg: 65_535
+            default: nil
+            }
+        if let limit, max(image.width, image.height) > limit {
+            throw Problem(
+                .badRequest, code: .validationFailed,
+                detail:
+                    "a \(image.width)x\(image.height) image cannot be written as \(format.rawValue) (at most \(limit) pixels a side); ask for format png"
+            )
+        }
     }
 
     /// The requested format, else the input's when it is JPEG, PNG or WebP, else PNG.

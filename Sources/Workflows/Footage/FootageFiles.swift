@@ -35,7 +35,8 @@ public enum FootageFiles {
                 "-frames:v", "1", "-fps_mode", "vfr", "-f", "image2", "-c:v", "mjpeg", "-q:v", "3", partial,
             ], timeout: 600)
         guard result.status == 0 else {
-            throw WorkflowError(.encoderFailed, "the contact sheet could not be made\(FFmpegTools.firstLine(result.errors))")
+            throw WorkflowError(
+                .encoderFailed, "the contact sheet could not be made\(FFmpegTools.firstLine(result.errors))")
         }
         guard Foundation.rename(partial, sheet) == 0 else {
             throw WorkflowError(.fileUnwritable, "\(sheet) could not be written (errno \(errno))")

@@ -28,8 +28,12 @@ public struct AppearanceOptions: Sendable {
     }
 
     public func validate() throws {
-        guard sampleRate > 0, sampleRate <= 60 else { throw WorkflowError(.validationFailed, "sample rate must be in (0, 60]") }
-        guard mergeGap >= 0, mergeGap <= 3600 else { throw WorkflowError(.validationFailed, "merge gap must be in 0...3600 s") }
+        guard sampleRate > 0, sampleRate <= 60 else {
+            throw WorkflowError(.validationFailed, "sample rate must be in (0, 60]")
+        }
+        guard mergeGap >= 0, mergeGap <= 3600 else {
+            throw WorkflowError(.validationFailed, "merge gap must be in 0...3600 s")
+        }
         guard (1...1000).contains(minimumSightings) else {
             throw WorkflowError(.validationFailed, "minimum sightings must be in 1...1000")
         }
@@ -49,7 +53,8 @@ extension FootageWorkflows {
         let started = ContinuousClock.now
         let probe = try VideoProbe.probe(path)
         guard probe.width * probe.height <= ImageLimits.default.maxPixels else {
-            throw WorkflowError(.payloadTooLarge, "\(path): frames of \(probe.width)x\(probe.height) exceed the pixel limit")
+            throw WorkflowError(
+                .payloadTooLarge, "\(path): frames of \(probe.width)x\(probe.height) exceed the pixel limit")
         }
         let reader = try Self.open(path)
         let interval = 1000 / options.sampleRate
@@ -60,7 +65,9 @@ extension FootageWorkflows {
         var lastTime = 0.0
         var appearances: [AppearanceDocument.Appearance] = []
         var current: (start: Double, end: Double, best: Double, bestAt: Double, sightings: Int, thumbnail: String)?
-        let close = { (appearance: (start: Double, end: Double, best: Double, bestAt: Double, sightings: Int, thumbnail: String)) in
+        let close = {
+            (appearance: (start: Double, end: Double, best: Double, bestAt: Double, sightings: Int, thumbnail: String))
+            in
             guard appearance.sightings >= options.minimumSightings else { return }
             appearances.append(
                 AppearanceDocument.Appearance(
@@ -73,7 +80,8 @@ extension FootageWorkflows {
             guard ms + 0.5 >= nextSample else { continue }
             nextSample = max(nextSample + interval, ms + interval / 2)
             sampled += 1
-            let faces = Array(try await analyzer.detect(in: frame, options: options.detection).prefix(Self.facesPerFrame))
+            let faces = Array(
+                try await analyzer.detect(in: frame, options: options.detection).prefix(Self.facesPerFrame))
             if sampled % 8 == 0 {
                 progress(
                     FootageProgress(

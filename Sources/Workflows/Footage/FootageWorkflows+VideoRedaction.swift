@@ -32,7 +32,8 @@ extension FootageWorkflows {
         let started = ContinuousClock.now
         let probe = try VideoProbe.probe(input)
         guard probe.width * probe.height <= ImageLimits.default.maxPixels else {
-            throw WorkflowError(.payloadTooLarge, "\(input): frames of \(probe.width)x\(probe.height) exceed the pixel limit")
+            throw WorkflowError(
+                .payloadTooLarge, "\(input): frames of \(probe.width)x\(probe.height) exceed the pixel limit")
         }
         let partial = try Self.reservePartial(for: output)
         var encoder: VideoEncoder?
@@ -60,7 +61,8 @@ extension FootageWorkflows {
                 let regions = hidden.compactMap { tracker.tracks[$0].region(atFrame: written, reach: reach) }
                     .map { $0.expanded(by: options.margin) }
                 if !regions.isEmpty { framesWithHiddenFaces += 1 }
-                try writer.write(regions.isEmpty ? frame : try frame.redacted(regions, style: options.style, cells: options.cells))
+                try writer.write(
+                    regions.isEmpty ? frame : try frame.redacted(regions, style: options.style, cells: options.cells))
                 written += 1
                 if written % 10 == 0 || written == frames {
                     progress(
@@ -70,7 +72,8 @@ extension FootageWorkflows {
                 }
             }
             guard written == frames else {
-                throw WorkflowError(.videoUnreadable, "\(input): the second reading gave \(written) frames, the first \(frames)")
+                throw WorkflowError(
+                    .videoUnreadable, "\(input): the second reading gave \(written) frames, the first \(frames)")
             }
             try writer.finish()
             encoder = nil
@@ -204,11 +207,12 @@ extension FootageWorkflows {
             var union: BoundingBox?
             for f in frame...end {
                 guard let box = track.region(atFrame: f, reach: reach)?.expanded(by: margin) else { continue }
-                union = union.map {
-                    BoundingBox(
-                        minX: min($0.minX, box.minX), minY: min($0.minY, box.minY), maxX: max($0.maxX, box.maxX),
-                        maxY: max($0.maxY, box.maxY))
-                } ?? box
+                union =
+                    union.map {
+                        BoundingBox(
+                            minX: min($0.minX, box.minX), minY: min($0.minY, box.minY), maxX: max($0.maxX, box.maxX),
+                            maxY: max($0.maxY, box.maxY))
+                    } ?? box
             }
             if let union {
                 let clipped = [

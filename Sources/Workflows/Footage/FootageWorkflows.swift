@@ -22,7 +22,9 @@ public struct FootageWorkflows: Sendable {
         let faces = try await analyzer.detect(in: image, options: options.detection)
         var comparable: [Int] = []
         if options.target != .everyone {
-            comparable = faces.indices.filter { min(faces[$0].box.width, faces[$0].box.height) >= Self.smallestComparableFace }
+            comparable = faces.indices.filter {
+                min(faces[$0].box.width, faces[$0].box.height) >= Self.smallestComparableFace
+            }
         }
         let templates =
             comparable.isEmpty ? [] : try await analyzer.embed(comparable.map { faces[$0] }, in: image).map(\.vector)

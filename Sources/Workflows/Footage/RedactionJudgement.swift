@@ -38,11 +38,13 @@ struct RedactionJudgement {
         let matched = similarity >= threshold
         switch (keep, matched) {
         case (true, true):
-            return RedactionJudgement(action: "kept", reason: "consented_subject", subject: subject, similarity: similarity)
+            return RedactionJudgement(
+                action: "kept", reason: "consented_subject", subject: subject, similarity: similarity)
         case (true, false):
             return RedactionJudgement(action: "hidden", reason: "not_a_kept_subject", similarity: similarity)
         case (false, true):
-            return RedactionJudgement(action: "hidden", reason: "named_subject", subject: subject, similarity: similarity)
+            return RedactionJudgement(
+                action: "hidden", reason: "named_subject", subject: subject, similarity: similarity)
         case (false, false):
             return RedactionJudgement(action: "kept", reason: "not_a_named_subject", similarity: similarity)
         }

@@ -32,7 +32,8 @@ final class VideoEncoder {
         switch ext {
         case "webm":
             arguments += [
-                "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", "-crf", "30", "-b:v", "0",
+                "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", "-crf", "30", "-b:v",
+                "0",
                 "-pix_fmt", even ? "yuv420p" : "yuv444p",
             ]
             if probe.hasAudio { arguments += ["-c:a", "libopus", "-b:a", "128k"] }
@@ -52,7 +53,8 @@ final class VideoEncoder {
         let pipe = Pipe()
         process.standardInput = pipe
         process.standardOutput = FileHandle.nullDevice
-        errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-ffmpeg-\(UUID().uuidString).log")
+        errorLog = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "likeness-ffmpeg-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errorLog)
         do {
@@ -73,7 +75,8 @@ final class VideoEncoder {
     func write(_ frame: Image) throws {
         guard frame.width == width, frame.height == height else {
             throw WorkflowError(
-                .videoUnreadable, "a decoded frame is \(frame.width)x\(frame.height), the stream says \(width)x\(height)")
+                .videoUnreadable,
+                "a decoded frame is \(frame.width)x\(frame.height), the stream says \(width)x\(height)")
         }
         do {
             try input.write(contentsOf: Data(frame.bgrPixels()))

@@ -22,7 +22,8 @@ public struct VideoProbe: Sendable, Equatable {
             ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", "--", path],
             timeout: 60)
         guard result.status == 0 else {
-            throw WorkflowError(.videoUnreadable, "\(path) is not a video ffprobe can read\(FFmpegTools.firstLine(result.errors))")
+            throw WorkflowError(
+                .videoUnreadable, "\(path) is not a video ffprobe can read\(FFmpegTools.firstLine(result.errors))")
         }
         struct Document: Decodable {
             struct Stream: Decodable {

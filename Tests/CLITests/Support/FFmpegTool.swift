@@ -35,7 +35,8 @@ enum FFmpegTool {
         group.wait()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw FixtureMissing("\(tool) \(arguments.joined(separator: " ")) failed: \(String(decoding: complaint, as: UTF8.self))")
+            throw FixtureMissing(
+                "\(tool) \(arguments.joined(separator: " ")) failed: \(String(decoding: complaint, as: UTF8.self))")
         }
         return String(decoding: output, as: UTF8.self)
     }

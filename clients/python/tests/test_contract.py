@@ -83,13 +83,13 @@ class MultipartTests(unittest.TestCase):
 class _ProblemHandler(http.server.BaseHTTPRequestHandler):
     answers: dict[str, tuple[int, dict[str, str], bytes]] = {}
     seen: list[tuple[str, str, dict[str, str]]] = []
+    bodies: list[bytes] = []
 
     def _answer(self) -> None:
         status, headers, body = self.answers.get(self.path.split("?")[0], (404, {}, b""))
         type(self).seen.append((self.command, self.path, dict(self.headers)))
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        type(self).bodies.append(self.rfile.read(length) if length else b"")
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -130,6 +130,11 @@ class TransportTests(unittest.TestCase):
             "/v1/detect": (502, {"Content-Type": "text/html"}, b"<html>bad gateway</html>"),
             "/v1/audit": (200, {"Content-Type": "application/json"}, b'{"events": [], "next": null}'),
             "/healthz": (200, {"Content-Type": "application/json"}, b"not json"),
+            "/v1/redact": (
+                200,
+                {"Content-Type": "image/png", "Likeness-Faces-Hidden": "2", "Likeness-Faces-Kept": "1"},
+                b"\x89PNG redacted",
+            ),
         }
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ProblemHandler)
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
@@ -193,3 +198,34 @@ class TransportTests(unittest.TestCase):
         with self.assertRaises(likeness.TransportError) as caught:
             Client("http://127.0.0.1:9", "k", timeout=2).health()
         self.assertEqual((caught.exception.code, caught.exception.status), ("transport_error", 0))
+
+    def test_redact_sends_subjects_comma_joined_and_reads_the_counts(self) -> None:
+        redacted = self.client.redact(b"\xff\xd8", keep=["ann", "yao"], purpose="publication", margin=0.5, format="png")
+        self.assertEqual(
+            (redacted.content, redacted.content_type, redacted.hidden, redacted.kept), (b"\x89PNG redacted", "image/png", 2, 1)
+        )
+        self.assertIn("image/*", _ProblemHandler.seen[-1][2]["Accept"])
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {_ProblemHandler.seen[-1][2]['Content-Type']}\r\n\r\n".encode() + _ProblemHandler.bodies[-1]
+        )
+        fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True) for part in message.iter_parts()}
+        self.assertEqual(
+            fields, {"image": b"\xff\xd8", "keep": b"ann,yao", "purpose": b"publication", "margin": b"0.5", "format": b"png"}
+        )
+
+    def test_redact_refuses_a_subject_id_the_comma_list_cannot_carry(self) -> None:
+        for bad in (["a,b"], [""], ["ann", 7]):
+            with self.assertRaises(ValueError):
+                self.client.redact(b"\xff\xd8", only=bad)  # type: ignore[arg-type]
+        form = self.client._redact_form(b"x", None, None, None, [], "yao", None, None, None)
+        self.assertEqual([name for name, _ in form], ["image", "only"], "no keep for an empty list; one id is a list of one")
+        self.assertEqual(form[1][1], "yao")
+
+    def test_an_image_answer_without_the_counts_is_an_invalid_response(self) -> None:
+        saved = _ProblemHandler.answers["/v1/redact"]
+        _ProblemHandler.answers["/v1/redact"] = (200, {"Content-Type": "image/png"}, b"png")
+        try:
+            with self.assertRaises(likeness.InvalidResponseError):
+                self.client.redact(b"\xff\xd8")
+        finally:
+            _ProblemHandler.answers["/v1/redact"] = saved

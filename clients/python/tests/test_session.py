@@ -239,6 +239,87 @@ class IdentificationTests(LiveTestCase):
         self.assertEqual(batch.results[2].error and batch.results[2].error.code, "unsupported_format")
 
 
+class RedactionTests(LiveTestCase):
+    subject: str
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.subject = f"ann-redact-{id(cls):x}"
+        cls.client.grant_consent(cls.subject, purpose="publication", text_version="v1", text="You may show my face.")
+        cls.client.enroll(cls.subject, cls.lfw / ANN, purpose="publication")
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.client.delete_subject(cls.subject)
+
+    def test_redact_hides_every_face_in_the_photo_s_own_format(self) -> None:
+        redacted = self.client.redact(self.photo(ANN_SELFIE))
+        self.assertEqual((redacted.content_type, redacted.hidden, redacted.kept), ("image/jpeg", 1, 0))
+        self.assertTrue(redacted.content.startswith(b"\xff\xd8"))
+        self.assertEqual(self.client.detect(redacted.content).faces, [], "the hidden face is not found again")
+        boxed = self.client.redact(self.photo(ANN_SELFIE), style="box", margin=0, format="png")
+        self.assertEqual((boxed.content_type, boxed.content[:4]), ("image/png", b"\x89PNG"))
+        webp = self.client.redact(gray_png(), format="webp")
+        self.assertEqual((webp.content_type, webp.content[:4], webp.hidden), ("image/webp", b"RIFF", 0))
+
+    def test_redact_report_gives_the_document_and_the_image(self) -> None:
+        report = self.client.redact_report(self.samples / "players.jpg", style="pixelate")
+        self.assertEqual((report.kind, report.style, report.margin, report.target.mode), ("image", "pixelate", 0.25, "everyone"))
+        self.assertGreater(report.hidden, 1)
+        self.assertEqual(report.hidden, sum(face.action == "hidden" for face in report.faces))
+        self.assertEqual(report.kept, 0)
+        self.assertEqual({face.reason for face in report.faces}, {"everyone"})
+        self.assertTrue(all(face.box and len(face.box) == 4 for face in report.faces))
+        self.assertEqual(report.detector.score_threshold, 0.25)
+        self.assertGreater(report.width, 0)
+        self.assertIsNotNone(report.image)
+        assert report.image is not None
+        self.assertEqual((report.image.content_type, report.image.content[:2]), ("image/jpeg", b"\xff\xd8"))
+        self.assertEqual((report.image.hidden, report.image.kept), (report.hidden, report.kept))
+
+    def test_keep_and_only_name_subjects(self) -> None:
+        named = self.client.redact_report(self.photo(ANN_SELFIE), only=[self.subject])
+        self.assertEqual((named.hidden, named.kept, named.target.mode, named.target.subjects), (1, 0, "only", [self.subject]))
+        self.assertEqual((named.faces[0].reason, named.faces[0].subject), ("named_subject", self.subject))
+        self.assertEqual(named.target.fmr, 1e-2)
+        stranger = self.client.redact_report(self.photo(AARON), only=[self.subject], fmr=1e-3)
+        self.assertEqual((stranger.hidden, stranger.kept, stranger.faces[0].reason), (0, 1, "not_a_named_subject"))
+        self.assertEqual(stranger.target.fmr, 1e-3)
+
+        kept = self.client.redact(self.photo(ANN_SELFIE), keep=[self.subject], purpose="publication")
+        self.assertEqual((kept.hidden, kept.kept), (0, 1))
+        report = self.client.redact_report(self.photo(ANN_SELFIE), keep=self.subject, purpose="publication")
+        self.assertEqual((report.faces[0].action, report.faces[0].reason), ("kept", "consented_subject"))
+        self.assertEqual((report.target.purpose, report.target.fmr), ("publication", 1e-4))
+        other_purpose = self.client.redact_report(self.photo(ANN_SELFIE), keep=[self.subject], purpose="marketing")
+        self.assertEqual((other_purpose.hidden, other_purpose.target.subjects_without_consent), (1, [self.subject]))
+        self.assertEqual(other_purpose.faces[0].reason, "not_a_kept_subject")
+
+    def test_redact_errors(self) -> None:
+        photo = self.photo(ANN_SELFIE)
+        for fields in (
+            {"keep": [self.subject], "only": [self.subject]},
+            {"keep": [self.subject]},
+            {"purpose": "publication"},
+            {"fmr": 1e-3},
+            {"margin": 3.0},
+            {"only": [self.subject], "fmr": 0.5},
+        ):
+            with self.assertRaises(likeness.ValidationError, msg=str(fields)) as caught:
+                self.client.redact(photo, **fields)  # type: ignore[arg-type]
+            self.assertEqual(caught.exception.code, "validation_failed")
+        with self.assertRaises(likeness.NotFoundError) as caught:
+            self.client.redact(photo, only=[self.subject, self.unique("nobody")])
+        self.assertEqual(caught.exception.code, "not_found")
+        with self.assertRaises(likeness.UnsupportedMediaError) as caught:
+            self.client.redact_report(REPOSITORY / "README.md")
+        self.assertEqual(caught.exception.code, "unsupported_format")
+        with self.assertRaises(likeness.UnprocessableError) as caught:
+            self.client.redact(gray_png(16, 16))
+        self.assertEqual(caught.exception.code, "image_too_small")
+
+
 class GalleryManagementTests(LiveTestCase):
     def test_list_subjects_pages_through_a_prefix(self) -> None:
         prefix = self.unique("list") + "/"

@@ -35,6 +35,8 @@ from .models import (
     LivenessSession,
     Model,
     Readiness,
+    RedactedImage,
+    Redaction,
     Revocation,
     SearchResult,
     Subject,
@@ -53,6 +55,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M", bound=Model)
 Field = tuple[str, Union[str, FilePart]]
 Time = Union[_dt.datetime, str]
+RedactStyle = Literal["blur", "pixelate", "box"]
+RedactFormat = Literal["jpeg", "png", "webp"]
+Subjects = Union[str, Sequence[str], None]
 
 
 class _Unset:
@@ -125,6 +130,17 @@ def _images(value: Union[ImageInput, Sequence[ImageInput]]) -> list[ImageInput]:
     return list(value)
 
 
+def _subject_list(name: str, subjects: Subjects) -> str | None:
+    """Subject ids as the comma-joined text `keep` and `only` take (None when there are none)."""
+    if subjects is None:
+        return None
+    ids = [subjects] if isinstance(subjects, str) else list(subjects)
+    for subject in ids:
+        if not isinstance(subject, str) or not subject or "," in subject:
+            raise ValueError(f"{name}: a subject id must be a non-empty string without a comma, not {subject!r}")
+    return ",".join(ids) if ids else None
+
+
 class Client:
     """A client of one Likeness server for one API key (which fixes the tenant).
 
@@ -169,12 +185,13 @@ class Client:
         content_type: str = "application/json",
         auth: bool = True,
         capture_token: str | None = None,
+        accept: str = "application/json, application/problem+json",
     ) -> _Answer:
         url = self.base_url + path
         pairs = [(name, _text(value)) for name, value in query if value is not None]
         if pairs:
             url += "?" + urllib.parse.urlencode(pairs)
-        headers = {"Accept": "application/json, application/problem+json", "User-Agent": f"likeness-python/{__version__}"}
+        headers = {"Accept": accept, "User-Agent": f"likeness-python/{__version__}"}
         headers.update(self.headers)
         if capture_token is not None:
             headers["X-Capture-Token"] = capture_token
@@ -389,6 +406,102 @@ class Client:
         form: list[Field] = [("image", read_image(image, f"image{i}")) for i, image in enumerate(_images(images))]
         form += self._fields(threshold=threshold)
         return self._model(ClusterResult, self._request("POST", "/v1/cluster", form=form))
+
+    # -- footage -----------------------------------------------------------------------------
+
+    def _redact_form(
+        self,
+        image: ImageInput,
+        answer: str | None,
+        style: str | None,
+        margin: float | None,
+        keep: Subjects,
+        only: Subjects,
+        purpose: str | None,
+        fmr: float | None,
+        format: str | None,
+    ) -> list[Field]:
+        return [
+            ("image", read_image(image)),
+            *self._fields(
+                style=style,
+                margin=margin,
+                keep=_subject_list("keep", keep),
+                only=_subject_list("only", only),
+                purpose=purpose,
+                fmr=fmr,
+                format=format,
+                answer=answer,
+            ),
+        ]
+
+    @operation("POST", "/v1/redact")
+    def redact(
+        self,
+        image: ImageInput,
+        *,
+        style: RedactStyle | None = None,
+        margin: float | None = None,
+        keep: Subjects = None,
+        only: Subjects = None,
+        purpose: str | None = None,
+        fmr: float | None = None,
+        format: RedactFormat | None = None,
+    ) -> RedactedImage:
+        """`POST /v1/redact`: the photo with faces hidden, and how many were hidden and kept.
+
+        Every face by default; with `keep` (subject ids, and the consent `purpose` they must
+        have active) every face but theirs; with `only`, just theirs. `format` defaults to the
+        input's (PNG when it is not JPEG, PNG or WebP). Video redaction is CLI only
+        (`likeness redact`)."""
+        form = self._redact_form(image, None, style, margin, keep, only, purpose, fmr, format)
+        answer = self._request("POST", "/v1/redact", form=form, accept="image/*, application/problem+json")
+        content_type = (answer.headers.get("Content-Type") or "").split(";")[0].strip()
+        counts = [answer.headers.get(name, "").strip() for name in ("Likeness-Faces-Hidden", "Likeness-Faces-Kept")]
+        if not content_type.startswith("image/") or not all(count.isdigit() for count in counts):
+            raise InvalidResponseError(
+                "invalid_response",
+                f"expected an image with Likeness-Faces-Hidden and -Kept, got {content_type or 'no Content-Type'}",
+                status=answer.status,
+                request_id=answer.headers.get("X-Request-Id"),
+            )
+        return RedactedImage(content=answer.body, content_type=content_type, hidden=int(counts[0]), kept=int(counts[1]))
+
+    def redact_report(
+        self,
+        image: ImageInput,
+        *,
+        style: RedactStyle | None = None,
+        margin: float | None = None,
+        keep: Subjects = None,
+        only: Subjects = None,
+        purpose: str | None = None,
+        fmr: float | None = None,
+        format: RedactFormat | None = None,
+    ) -> Redaction:
+        """`POST /v1/redact` with `answer=json`: the redaction document (every face, hidden or
+        kept, with its reason), its `image` the redacted image. Same fields as `redact`."""
+        form = self._redact_form(image, "json", style, margin, keep, only, purpose, fmr, format)
+        answer = self._request("POST", "/v1/redact", form=form)
+        data = answer.json()
+        try:
+            if not isinstance(data, dict) or not isinstance(data.get("redaction"), dict):
+                raise ValueError("expected a JSON object with a redaction object")
+            redaction = Redaction.from_dict(data["redaction"])
+            redaction.image = RedactedImage(
+                content=base64.b64decode(data["image"], validate=True),
+                content_type=str(data["content_type"]),
+                hidden=redaction.hidden,
+                kept=redaction.kept,
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise InvalidResponseError(
+                "invalid_response",
+                f"not a redaction answer: {error}",
+                status=answer.status,
+                request_id=answer.headers.get("X-Request-Id"),
+            ) from None
+        return redaction
 
     # -- subjects ----------------------------------------------------------------------------
 

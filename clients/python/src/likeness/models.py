@@ -39,6 +39,12 @@ __all__ = [
     "ClusterGroup",
     "ClusterSkip",
     "ClusterResult",
+    "RedactedImage",
+    "RedactionTarget",
+    "RedactionDetector",
+    "RedactionSpan",
+    "RedactionFace",
+    "Redaction",
     "Flag",
     "Template",
     "Consent",
@@ -366,6 +372,93 @@ class ClusterResult(Model):
     unsorted: list[ClusterFace]
     skipped: list[ClusterSkip]
     faces_ignored: int
+
+
+@dataclass(frozen=True)
+class RedactedImage:
+    """A redacted image: its bytes and media type, and how many faces were hidden and kept
+    (`POST /v1/redact`'s `Likeness-Faces-Hidden` and `Likeness-Faces-Kept`)."""
+
+    content: bytes = field(repr=False)
+    content_type: str
+    hidden: int
+    kept: int
+
+
+@dataclass(kw_only=True)
+class RedactionTarget(Model):
+    """Who was to be hidden: `mode` `everyone`, `keep` or `only`, and the subjects named."""
+
+    __schema__ = "RedactionTarget"
+    mode: Literal["everyone", "keep", "only"]
+    subjects: list[str]
+    subjects_without_consent: list[str]
+    purpose: str | None = None
+    threshold: float | None = None
+    fmr: float | None = None
+
+
+@dataclass(kw_only=True)
+class RedactionDetector(Model):
+    __schema__ = "RedactionDetector"
+    input_size: str
+    score_threshold: float
+    every: int | None = None
+
+
+@dataclass(kw_only=True)
+class RedactionSpan(Model):
+    """Video only (the CLI's sidecar): frames a track covers and the union of its boxes."""
+
+    __schema__ = "RedactionSpan"
+    from_frame: int
+    to_frame: int
+    start: float
+    end: float
+    box: list[float]
+
+
+@dataclass(kw_only=True)
+class RedactionFace(Model):
+    """A face and what was done with it; `box` is [min x, min y, max x, max y] before the margin."""
+
+    __schema__ = "RedactionFace"
+    action: Literal["hidden", "kept"]
+    reason: str
+    score: float
+    box: list[float] | None = None
+    subject: str | None = None
+    similarity: float | None = None
+    track: int | None = None
+    sightings: int | None = None
+    spans: list[RedactionSpan] | None = None
+
+
+@dataclass(kw_only=True)
+class Redaction(Model):
+    """The redaction document (`RedactionDocument`): what was hidden and kept, and why.
+
+    `image` is not part of the document: `Client.redact_report` sets it to the redacted image
+    the same answer carried."""
+
+    __schema__ = "RedactionDocument"
+    kind: Literal["image", "video"]
+    style: Literal["blur", "pixelate", "box"]
+    margin: float
+    target: RedactionTarget
+    detector: RedactionDetector
+    width: int
+    height: int
+    hidden: int
+    kept: int
+    faces: list[RedactionFace]
+    frames: int | None = None
+    frame_rate: str | None = None
+    audio: bool | None = None
+    frames_with_hidden_faces: int | None = None
+    seconds: float | None = None
+    frames_per_second: float | None = None
+    image: RedactedImage | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(kw_only=True)
