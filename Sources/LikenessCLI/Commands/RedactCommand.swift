@@ -83,11 +83,7 @@ struct RedactCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
-    @Option(help: "Model pack directory (default: $LIKENESS_MODELS, ./models, or the checkout's models/).")
-    var models: String?
-
-    @Option(help: "Parallel inference workers (default: one per core).")
-    var workers: Int?
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var gallery: GalleryOptions
 
@@ -107,7 +103,6 @@ struct RedactCommand: AsyncParsableCommand {
             throw ValidationError("--detector-size must be auto or a number")
         }
         if let preview, !(1...64).contains(preview) { throw ValidationError("--preview must be in 1...64") }
-        if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be in 1...64") }
         guard URL(fileURLWithPath: input).standardized != URL(fileURLWithPath: output).standardized else {
             throw ValidationError("OUTPUT must not be INPUT")
         }
@@ -126,11 +121,8 @@ struct RedactCommand: AsyncParsableCommand {
         let isImage = Image.format(of: head) != nil
         if isImage && preview != nil { throw ValidationError("--preview applies to videos") }
 
-        let pack = try ModelPack.load(from: ModelLocator.directory(explicit: models))
-        let analyzer = FaceAnalyzer(
-            pack: pack,
-            configuration: InferenceConfiguration(
-                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: 1))
+        let analyzer = try model.makeAnalyzer()
+        let pack = analyzer.pack
         let footage = FootageWorkflows(analyzer: analyzer)
         var options = RedactionOptions(style: style, cells: cells, margin: margin, every: every, reach: reach)
         let size = detectorSize ?? (isImage ? "auto" : "640")

@@ -58,11 +58,7 @@ struct VideoFindCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
-    @Option(help: "Model pack directory (default: $LIKENESS_MODELS, ./models, or the checkout's models/).")
-    var models: String?
-
-    @Option(help: "Parallel inference workers (default: one per core).")
-    var workers: Int?
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var gallery: GalleryOptions
 
@@ -80,18 +76,14 @@ struct VideoFindCommand: AsyncParsableCommand {
         if detectorSize != "auto" && Int(detectorSize) == nil {
             throw ValidationError("--detector-size must be auto or a number")
         }
-        if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be in 1...64") }
     }
 
     func run() async throws {
         for video in videos where !FileManager.default.fileExists(atPath: video) {
             throw CLIError(code: .fileNotFound, message: "\(video) does not exist")
         }
-        let pack = try ModelPack.load(from: ModelLocator.directory(explicit: models))
-        let analyzer = FaceAnalyzer(
-            pack: pack,
-            configuration: InferenceConfiguration(
-                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: 1))
+        let analyzer = try model.makeAnalyzer()
+        let pack = analyzer.pack
         let point = try OperatingPoint(pack: pack, fmr: fmr, defaultFMR: OperatingPoint.verifyFMR)
         let recognizer: any SubjectRecognizer
         let described: AppearanceDocument.Probe
