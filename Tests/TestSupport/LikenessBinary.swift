@@ -17,11 +17,20 @@ public enum LikenessBinary {
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw FixtureMissing("\(url.path) is not built (make test builds it)")
         }
+        return try execute(url, arguments, environment: environment)
+    }
+
+    /// Runs any executable from the repository root and waits for it, reading both pipes to the end;
+    /// `closedInput` gives it an empty standard input (ffmpeg reads keys from a terminal otherwise).
+    public static func execute(
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, closedInput: Bool = false
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = Fixtures.repositoryRoot
         if let environment { process.environment = environment }
+        if closedInput { process.standardInput = FileHandle.nullDevice }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -131,7 +131,7 @@ struct RedactCommand: AsyncParsableCommand {
         var recognizer: (any SubjectRecognizer)?
         var withoutConsent: [String] = []
         if !keep.isEmpty || !only.isEmpty {
-            options.target = keep.isEmpty ? .only(Self.unique(only)) : .allBut(Self.unique(keep))
+            options.target = keep.isEmpty ? .only(only) : .allBut(keep)
             let point = try OperatingPoint(pack: pack, fmr: fmr, defaultFMR: keep.isEmpty ? 1e-2 : 1e-4)
             options.threshold = point.threshold
             options.fmr = point.fmr
@@ -195,11 +195,6 @@ struct RedactCommand: AsyncParsableCommand {
                 Data("redact: no face was found; check the input before publishing it\n".utf8))
             throw ExitCode(1)
         }
-    }
-
-    static func unique(_ subjects: [String]) -> [String] {
-        var seen = Set<String>()
-        return subjects.filter { seen.insert($0).inserted }
     }
 
     static func imageFormat(of path: String) throws -> ImageFormat {

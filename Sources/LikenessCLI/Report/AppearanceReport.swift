@@ -5,10 +5,6 @@ import Workflows
 /// marked, their thumbnails, and a player that jumps to the time clicked.
 enum AppearanceReport {
     static func html(_ document: AppearanceDocument, reportPath: String) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
         let base = URL(fileURLWithPath: reportPath).deletingLastPathComponent().standardizedFileURL.path
         func relative(_ video: String) -> String {
             let absolute = URL(fileURLWithPath: video).standardizedFileURL.path

@@ -101,8 +101,7 @@ struct RedactController {
         guard subjects.count <= 100 else {
             throw Problem(.badRequest, code: .validationFailed, detail: "at most 100 subjects in keep or only")
         }
-        var seen = Set<String>()
-        return subjects.filter { seen.insert($0).inserted }
+        return subjects
     }
 
     /// WebP holds at most 16383 pixels a side and JPEG 65535: refused before any inference is spent.

@@ -79,7 +79,7 @@ public struct FootageWorkflows: Sendable {
     {
         let named = options.target != .everyone
         return RedactionDocument.Target(
-            mode: options.target.mode, subjects: options.target.subjects.sorted(),
+            mode: options.target.mode, subjects: Set(options.target.subjects).sorted(),
             purpose: options.target.mode == "keep" ? purpose : nil, subjectsWithoutConsent: withoutConsent,
             threshold: named ? Rounding.score(options.threshold) : nil, fmr: named ? options.fmr : nil)
     }

@@ -14,31 +14,11 @@ enum FFmpegTool {
     /// Runs the tool; throws with its complaint when it fails.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path(tool))
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errors = DispatchQueue(label: "ffmpeg-stderr")
-        nonisolated(unsafe) var complaint: [UInt8] = []
-        let group = DispatchGroup()
-        group.enter()
-        errors.async {
-            complaint = readAll(err.fileHandleForReading.fileDescriptor)
-            group.leave()
+        let run = try LikenessBinary.execute(URL(fileURLWithPath: try path(tool)), arguments, closedInput: true)
+        guard run.status == 0 else {
+            throw FixtureMissing("\(tool) \(arguments.joined(separator: " ")) failed: \(run.stderr)")
         }
-        let output = readAll(out.fileHandleForReading.fileDescriptor)
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureMissing(
-                "\(tool) \(arguments.joined(separator: " ")) failed: \(String(decoding: complaint, as: UTF8.self))")
-        }
-        return String(decoding: output, as: UTF8.self)
+        return run.stdout
     }
 
     /// What ffprobe counts in a file: decoded frames, frame rate, duration, an audio stream.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gallery
 import Logging
+import Workflows
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

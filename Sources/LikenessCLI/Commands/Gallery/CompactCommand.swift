@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gallery
+import Workflows
 
 struct CompactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
