@@ -8,7 +8,7 @@ LFW := ../shared/data/lfw
 DEMO := out/demo-gallery
 DATA := data
 
-.PHONY: bootstrap run demo test bench-footage bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos deb
+.PHONY: bootstrap run demo test bench-footage bench-http eval-liveness bench bench-search parity eval eval-gallery eval-cluster calibrate format cluster chaos deb fuzz abuse
 
 bootstrap:
 	@scripts/bootstrap
@@ -125,11 +125,21 @@ cluster: bootstrap
 chaos: bootstrap
 	@scripts/chaos
 
+## Hostile uploads and clients (issue 17) against a server it starts on loopback: peak RSS, /healthz
+## p99 and another tenant's service per attack, PASS/FAIL against docs/security.md's ceilings (about 4 min).
+abuse: bootstrap
+	@scripts/abuse-suite
+
 ## The Debian package out/likeness_<version>_amd64.deb: the binary with its Swift runtime, the model
 ## pack, /etc/likeness/config.json, a likeness user and a hardened unit (docs/deployment.md).
 ## scripts/deb-check installs, serves, removes and purges it on this machine (root).
 deb: bootstrap
 	@scripts/build-deb
+
+## libFuzzer targets (Fuzz/) built with the fuzzer and address sanitizers, FUZZ_SECONDS (600) each;
+## not part of `make test` (docs/fuzzing.md). FUZZ_JOBS=2 runs two at a time.
+fuzz:
+	@scripts/fuzz
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

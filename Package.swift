@@ -152,3 +152,19 @@ let package = Package(
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
 )
+
+// MARK: Fuzzing (docs/fuzzing.md), only when LIKENESS_FUZZ=1 so the normal build and CI never see it.
+// scripts/fuzz builds these with `-sanitize=fuzzer,address`; each is a libFuzzer entry point, no main.
+if Context.environment["LIKENESS_FUZZ"] == "1" {
+    let fuzzers: [(name: String, module: String)] = [
+        ("ImageHeaderFuzzer", "FaceKit"), ("ImageDecodeFuzzer", "FaceKit"), ("VideoContainerFuzzer", "FaceKit"),
+        ("MultipartFuzzer", "Service"), ("JSONBodyFuzzer", "Service"),
+    ]
+    for fuzzer in fuzzers {
+        package.targets.append(
+            .executableTarget(
+                name: fuzzer.name, dependencies: [.target(name: fuzzer.module)], path: "Fuzz/Targets/\(fuzzer.name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            ))
+    }
+}

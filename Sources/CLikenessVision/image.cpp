@@ -65,17 +65,24 @@ lkv_status lkv_image_decode(const uint8_t *bytes, size_t length, lkv_image **out
     }
     try {
         cv::Mat raw(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t *>(bytes));
-        cv::Mat decoded = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
+        // IMREAD_COLOR makes the codec itself emit 8-bit BGR (libpng strips 16-bit samples and
+        // alpha, expands grey and palettes row by row), so a 16-bit RGBA picture never exists in
+        // memory at full depth: 3 bytes a pixel at most, one buffer. Orientation is Likeness's
+        // job (ImageHeader), so the codec must not apply it a second time.
+        cv::Mat decoded = cv::imdecode(raw, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
         if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0) {
             lkv_write_error(error, error_capacity, "the decoder could not read the image data");
             return LKV_ERR_DECODE;
         }
-        cv::Mat bgr = to_bgr(to_8bit(decoded));
-        if (bgr.empty()) {
-            lkv_write_error(error, error_capacity, "unsupported channel layout");
-            return LKV_ERR_DECODE;
+        if (decoded.type() != CV_8UC3) {  // not expected from IMREAD_COLOR; kept as a guard
+            cv::Mat bgr = to_bgr(to_8bit(decoded));
+            if (bgr.empty()) {
+                lkv_write_error(error, error_capacity, "unsupported channel layout");
+                return LKV_ERR_DECODE;
+            }
+            decoded = bgr;
         }
-        *out = lkv_wrap(bgr.data == decoded.data ? bgr.clone() : bgr);
+        *out = lkv_wrap(std::move(decoded));
         return LKV_OK;
     } catch (const std::exception &e) {
         lkv_write_error(error, error_capacity, e.what());

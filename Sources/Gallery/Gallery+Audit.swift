@@ -2,21 +2,25 @@ import Foundation
 import VectorIndex
 
 extension Gallery {
-    /// Checks the whole audit chain and names every break.
+    /// Checks the whole audit chain, and its end against the head anchored outside the
+    /// database, and names every break.
     public func verifyAudit() async throws -> AuditVerification {
-        AuditVerification.check(try await allAuditEvents(), signer: signer)
+        AuditVerification.check(try await allAuditEvents(), signer: signer, headFile: headFile)
     }
 
     /// Checks the whole audit chain (it is one chain for every tenant) and splits its breaks
     /// between those located at `tenant`'s own events and a count of the others, so a tenant
-    /// learns whether the trail is intact without reading another tenant's events.
+    /// learns whether the trail is intact without reading another tenant's events. A truncated
+    /// chain or an invalid head file concerns every tenant, so it is listed for each.
     public func verifyAudit(tenant: String) async throws -> (
         verification: AuditVerification, tenantProblems: [AuditVerification.Problem], otherProblems: Int
     ) {
         let events = try await allAuditEvents()
-        let verification = AuditVerification.check(events, signer: signer)
+        let verification = AuditVerification.check(events, signer: signer, headFile: headFile)
         let tenantSequences = Set(events.lazy.filter { $0.tenant == tenant }.map(\.sequence))
-        let own = verification.problems.filter { tenantSequences.contains($0.sequence) }
+        let own = verification.problems.filter {
+            tenantSequences.contains($0.sequence) || $0.kind == .truncated || $0.kind == .headInvalid
+        }
         return (verification, own, verification.problems.count - own.count)
     }
 
@@ -59,9 +63,16 @@ extension Gallery {
     }
 
     /// Builds every tenant's index for a pack now rather than at first use (a server at start).
+    ///
+    /// A tenant whose index cannot be built is logged and remembered (its searches answer
+    /// `index_unavailable` until a retry succeeds); the other tenants are served meanwhile.
     public func loadIndexes(pack: String) async throws {
         for tenant in try await store.tenants() {
-            _ = try await index(for: keys(for: tenant.name, create: false), pack: pack)
+            do {
+                _ = try await index(for: keys(for: tenant.name, create: false), pack: pack)
+            } catch let error as GalleryError where error.code == .indexUnavailable {
+                continue  // logged and remembered by the build
+            }
         }
     }
 

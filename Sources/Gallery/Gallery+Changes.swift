@@ -122,6 +122,7 @@ extension Gallery {
         for (name, keys) in tenantKeys where keys.tenant.id == tenantID { tenantKeys.removeValue(forKey: name) }
         for key in indexes.keys where key.tenantID == tenantID { indexes.removeValue(forKey: key) }
         for key in indexBuilds.keys where key.tenantID == tenantID { indexBuilds.removeValue(forKey: key) }
+        for key in indexFailures.keys where key.tenantID == tenantID { indexFailures.removeValue(forKey: key) }
     }
 
     func forgetDerivedState() {

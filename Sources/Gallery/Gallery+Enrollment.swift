@@ -71,7 +71,7 @@ extension Gallery {
         if let existing, existing.erasedAt == nil {
             hadTemplates = try await !store.templates(subjectID: existing.id).isEmpty
         }
-        let stored = try await store.transaction {
+        let stored = try await write {
             [signer, details, actor = actorName, requireConsent = configuration.requireConsent, hadTemplates]
             transaction in
             // The subject is created (or revived) with its templates, their changes and their
@@ -104,9 +104,11 @@ extension Gallery {
             }
             var stored: [Template] = []
             for (vector, sample) in zip(protected, request.samples) {
-                // Sealed here because the subject's id is part of each template's authenticated context.
+                // Sealed here because the subject's ids are part of each template's authenticated context.
                 let template = NewTemplate(
-                    pack: request.pack, sealed: try keys.seal(vector, subjectID: subject.id, pack: request.pack),
+                    pack: request.pack,
+                    sealed: try keys.seal(
+                        vector, subjectID: subject.id, externalID: subject.externalID, pack: request.pack),
                     quality: sample.quality, keyVersion: keys.tenant.keyVersion)
                 let row = try await transaction.insertTemplate(template, subjectID: subject.id, at: now)
                 try await transaction.appendChange(

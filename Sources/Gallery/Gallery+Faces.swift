@@ -32,7 +32,7 @@ extension Gallery {
         let draft = AuditDraft(
             tenant: tenant, actor: actorName, action: "face.erase", subject: subject,
             details: ["face": .int(Int(face)), "reason": .string(reason)])
-        try await store.transaction { [signer] transaction in
+        try await write { [signer] transaction in
             let now = Date()
             try await transaction.deleteFaceFlags(subjectID: record.id, templateIDs: [face])
             guard try await transaction.deleteTemplate(face, subjectID: record.id) else {

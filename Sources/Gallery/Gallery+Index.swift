@@ -4,10 +4,18 @@ import Foundation
 /// that concurrent callers share, then kept current by the change log.
 extension Gallery {
     /// The index of a tenant and pack, current to `appliedSequence`.
+    ///
+    /// A build that fails is remembered: for `configuration.indexRetryInterval` the tenant's
+    /// searches fail at once with `index_unavailable` (naming the cause), then a build is tried
+    /// again. An empty or partial index is never installed in its place, so a search never
+    /// answers "no match" because the index could not be read.
     func index(for keys: TenantKeys, pack: String) async throws -> TemplateIndex {
         let key = IndexKey(tenantID: keys.tenant.id, pack: pack)
         while true {
             if let index = indexes[key] { return index }
+            if let failure = indexFailures[key], ContinuousClock.now - failure.at < configuration.indexRetryInterval {
+                throw Gallery.unavailable(keys.tenant.name, pack: pack, failure.reason)
+            }
             if let build = indexBuilds[key] {
                 let index = try await build.task.value
                 if indexes[key] === index { return index }
@@ -18,7 +26,25 @@ extension Gallery {
             let tenant = keys.tenant.name
             let task = Task { try await self.buildIndex(key: key, tenant: tenant, generation: generation) }
             indexBuilds[key] = IndexBuild(generation: generation, task: task)
-            let index = try await task.value
+            let index: TemplateIndex
+            do {
+                index = try await task.value
+            } catch let error as GalleryError where error.code == .dataTampered || error.code == .indexFailure {
+                // A build that cannot succeed until the data changes (a template that does not
+                // open, an index that refuses the vectors): remember it. Store outages and key
+                // errors are not remembered: they are answered as themselves, and the next call
+                // retries.
+                // Only the code reaches the client; the log has the whole cause.
+                indexFailures[key] = IndexFailure(reason: error.code.rawValue, at: .now)
+                configuration.logger.error(
+                    "the index of a tenant could not be built; its searches fail until a retry succeeds",
+                    metadata: [
+                        "tenant": "\(tenant)", "pack": "\(pack)", "reason": "\(error)",
+                        "retry_seconds": "\(configuration.indexRetryInterval.components.seconds)",
+                    ])
+                throw Gallery.unavailable(tenant, pack: pack, error.code.rawValue)
+            }
+            indexFailures.removeValue(forKey: key)
             if indexes[key] === index { return index }
         }
     }
@@ -71,6 +97,12 @@ extension Gallery {
         return true
     }
 
+    static func unavailable(_ tenant: String, pack: String, _ reason: String) -> GalleryError {
+        GalleryError(
+            .indexUnavailable,
+            "the index of tenant \(tenant) for model pack \(pack) could not be built (\(reason)); retry later")
+    }
+
     func forgetTenantKeys(_ tenantID: Int64) {
         for (name, keys) in tenantKeys where keys.tenant.id == tenantID { tenantKeys.removeValue(forKey: name) }
     }
@@ -94,7 +126,9 @@ extension Gallery {
                 throw GalleryError.tampered("template \(template.id) has \(vector.count) dimensions")
             }
             vectors.append(contentsOf: vector)
-            owners.append(.init(subjectID: template.subjectID, externalID: names[template.subjectID] ?? "?"))
+            // The external id read with the row is the one its authenticated context bound.
+            let name = template.subjectExternalID ?? names[template.subjectID] ?? "?"
+            owners.append(.init(subjectID: template.subjectID, externalID: name))
         }
         try index.add(ids: templates.map(\.id), owners: owners, vectors: vectors)
         return index

@@ -38,21 +38,21 @@ extension Gallery {
         let pending = Gallery.pendingKeyFile(for: file)
         try MasterKey.write(next.bytes, to: pending, exclusive: true)
         do {
-            try await store.transaction { [signer, actor = actorName] transaction in
+            try await write { [signer, actor = actorName] transaction in
                 let now = Date()
                 try await transaction.requireMasterFingerprint(current.fingerprint)
                 let tenants = try await transaction.tenants()
                 for tenant in tenants {
-                    let dataKey = try currentWrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
+                    let dataKey = try currentWrapper.unwrap(tenant.wrappedKey, .tenant(tenant.name))
                     try await transaction.updateTenantKey(
-                        tenant.id, wrappedKey: try nextWrapper.wrap(dataKey, tenant: tenant.name), newVersion: false)
+                        tenant.id, wrappedKey: try nextWrapper.wrap(dataKey, .tenant(tenant.name)), newVersion: false)
                 }
                 guard let wrappedAudit = try await transaction.secret(named: Gallery.auditKeyName) else {
                     throw GalleryError(.storeFailure, "the audit key is missing")
                 }
-                let auditKey = try currentWrapper.unwrap(wrappedAudit, tenant: Gallery.auditKeyName)
+                let auditKey = try currentWrapper.unwrap(wrappedAudit, .system(Gallery.auditKeyName))
                 try await transaction.updateSecret(
-                    named: Gallery.auditKeyName, wrapped: try nextWrapper.wrap(auditKey, tenant: Gallery.auditKeyName))
+                    named: Gallery.auditKeyName, wrapped: try nextWrapper.wrap(auditKey, .system(Gallery.auditKeyName)))
                 _ = try await transaction.insertSecretIfAbsent(
                     named: MasterKey.fingerprintSecretName, wrapped: next.fingerprint)
                 try await transaction.updateSecret(named: MasterKey.fingerprintSecretName, wrapped: next.fingerprint)
@@ -101,14 +101,14 @@ extension Gallery {
     }
 
     private func rotateTenantKeyOnce(from old: TenantKeys) async throws -> Int {
-        let (newKey, wrapped) = try wrapper.newDataKey(tenant: old.tenant.name)
+        let (newKey, wrapped) = try wrapper.newDataKey(.tenant(old.tenant.name))
         var tenant = old.tenant
         tenant.wrappedKey = wrapped
         tenant.keyVersion += 1
         let new = try await Gallery.deriveKeys(
             tenant: tenant, dataKey: newKey.withUnsafeBytes { Data($0) }, dimension: configuration.dimension)
         let fingerprint = masterKey.fingerprint
-        return try await store.transaction { [signer, actor = actorName, tenant] transaction in
+        return try await write { [signer, actor = actorName, tenant] transaction in
             let now = Date()
             try await transaction.requireMasterFingerprint(fingerprint)
             let stored = try await transaction.tenantKeyVersion(tenant.id)
@@ -118,7 +118,11 @@ extension Gallery {
             var resealed: [Int64: Data] = [:]
             for template in try await transaction.templates(tenantID: tenant.id) {
                 let moved = new.transform.reprotect(try old.open(template), from: old.transform)
-                resealed[template.id] = try new.seal(moved, subjectID: template.subjectID, pack: template.pack)
+                guard let externalID = template.subjectExternalID else {
+                    throw GalleryError.tampered("template \(template.id) was read without its subject's id")
+                }
+                resealed[template.id] = try new.seal(
+                    moved, subjectID: template.subjectID, externalID: externalID, pack: template.pack)
             }
             try await transaction.updateTenantKey(tenant.id, wrappedKey: wrapped, newVersion: true)
             try await transaction.updateTemplates(sealed: resealed, keyVersion: tenant.keyVersion)

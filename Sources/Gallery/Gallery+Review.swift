@@ -39,7 +39,7 @@ extension Gallery {
             tenant: tenant, actor: actorName, action: "review.resolve", subject: flag.subject,
             details: ["face": .int(Int(face)), "resolution": .string(resolution.rawValue)])
         let now = Date(storeMilliseconds: Date().storeMilliseconds)
-        try await store.transaction { [signer] transaction in
+        try await write { [signer] transaction in
             let resolved = try await transaction.resolveFaceFlags(
                 tenantID: keys.tenant.id, templateID: face, resolution: resolution, at: now)
             guard resolved > 0 else {

@@ -117,7 +117,15 @@ extension Gallery {
             throw GalleryError(.notFound, "subject \(subject) has no templates for model pack \(pack)")
         }
         let probe = keys.transform.apply(vector)
-        let scores = try templates.map { VectorMath.dot(probe, try keys.open($0)) }.sorted(by: >)
+        let scores: [Float]
+        do {
+            scores = try templates.map { VectorMath.dot(probe, try keys.open($0)) }.sorted(by: >)
+        } catch let error as GalleryError where error.code == .dataTampered {
+            // Never a silent mismatch: the operator learns which row was changed outside Likeness.
+            configuration.logger.error(
+                "a template failed authentication", metadata: ["tenant": "\(tenant)", "reason": "\(error.message)"])
+            throw error
+        }
         let fused = scores.count == 1 ? scores[0] : (scores[0] + scores[1]) / 2
         let result = SubjectVerification(
             subject: subject, similarity: Gallery.rounded(fused), scores: scores.map(Gallery.rounded),

@@ -47,7 +47,7 @@ extension Gallery {
             throw GalleryError(.alreadyExists, "subject \(subject) exists")
         }
         let draft = AuditDraft(tenant: tenant, actor: actorName, action: "subject.create", subject: subject)
-        return try await store.transaction { [signer, requireConsent = configuration.requireConsent] transaction in
+        return try await write { [signer, requireConsent = configuration.requireConsent] transaction in
             let now = Date()
             let stored = try await transaction.storeSubject(
                 tenantID: keys.tenant.id, externalID: subject, metadata: metadata?.json,
@@ -79,7 +79,7 @@ extension Gallery {
         let draft = AuditDraft(
             tenant: tenant, actor: actorName, action: "subject.update", subject: subject,
             details: ["metadata_bytes": .int(metadata?.json.utf8.count ?? 0)])
-        try await store.transaction { [signer] transaction in
+        try await write { [signer] transaction in
             try await transaction.updateSubjectMetadata(record.id, metadata: metadata?.json)
             _ = try await transaction.appendAudit(draft, signer: signer)
         }
@@ -128,7 +128,7 @@ extension Gallery {
         // What erasure means, for every store: the templates go, every consent is revoked, the
         // subject is marked erased and loses its metadata, the log tells every process, and one
         // event says how many templates went, all in one transaction.
-        let removed = try await store.transaction { [signer] transaction in
+        let removed = try await write { [signer] transaction in
             let now = Date()
             try await transaction.deleteFaceFlags(subjectID: record.id, templateIDs: nil)
             let removed = try await transaction.deleteTemplates(subjectID: record.id)
@@ -180,7 +180,7 @@ extension Gallery {
             details: [
                 "purpose": .string(purpose), "text_version": .string(textVersion), "text_sha256": .string(hash),
             ])
-        return try await store.transaction { [signer, requireConsent = configuration.requireConsent] transaction in
+        return try await write { [signer, requireConsent = configuration.requireConsent] transaction in
             let now = Date()
             let stored = try await transaction.storeSubject(
                 tenantID: keys.tenant.id, externalID: subject, metadata: nil, consentRequired: requireConsent, at: now)
@@ -213,7 +213,7 @@ extension Gallery {
         let draft = AuditDraft(
             tenant: tenant, actor: actorName, action: "consent.revoke", subject: subject,
             details: ["purpose": .string(purpose)])
-        let revoked = try await store.transaction { [signer] transaction in
+        let revoked = try await write { [signer] transaction in
             let now = Date()
             let revoked = try await transaction.revokeConsents(subjectID: record.id, purpose: purpose, at: now)
             guard revoked > 0 else {

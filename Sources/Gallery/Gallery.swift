@@ -14,12 +14,19 @@ public actor Gallery {
     var masterKey: MasterKey
     var wrapper: KeyWrapper
     let signer: AuditSigner
+    /// The signed head of the audit chain outside the database; nil without a place for it.
+    nonisolated let headFile: AuditHeadFile?
+    /// The MAC key of API key hashes (`Gallery+APIKeys`).
+    let apiKeyMACKey: Data
     var tenantKeys: [String: TenantKeys] = [:]
     var indexes: [IndexKey: TemplateIndex] = [:]
     /// Index builds in flight, one per tenant and pack; a build whose generation no longer
     /// matches was overtaken (by a key rotation) and is not installed.
     var indexBuilds: [IndexKey: IndexBuild] = [:]
     var nextIndexGeneration = 0
+    /// Index builds that failed, so searches of that tenant fail clearly (`index_unavailable`)
+    /// until a retry succeeds, rather than finding nobody.
+    var indexFailures: [IndexKey: IndexFailure] = [:]
     /// Every change of the store's log up to this sequence is reflected in `tenantKeys`,
     /// `indexes` and the master key's wrapper.
     var appliedSequence: Int64
@@ -43,10 +50,19 @@ public actor Gallery {
         var task: Task<TemplateIndex, any Error>
     }
 
+    struct IndexFailure {
+        var reason: String
+        var at: ContinuousClock.Instant
+    }
+
     /// The name of the wrapped audit key in the store.
     static let auditKeyName = "audit"
 
-    /// Opens a gallery on `store`, creating its audit key on first use.
+    /// Opens a gallery on `store`, creating its audit key on first use, and brings the data to
+    /// the current key format (`upgradeKeyFormat`) in the same transaction.
+    ///
+    /// The audit head file goes to `configuration.auditHeadFile`, else beside the master key
+    /// file; with neither (a key from the environment on a bare store) the head is not anchored.
     ///
     /// - Throws: `invalid_key` when `masterKey` is not the key the store's keys are wrapped with.
     public init(store: any GalleryStore, masterKey: MasterKey, configuration: GalleryConfiguration = .init())
@@ -58,27 +74,44 @@ public actor Gallery {
         self.masterKey = masterKey
         let wrapper = try KeyWrapper(masterKey: masterKey.symmetricKey)
         self.wrapper = wrapper
-        let fresh = try wrapper.wrap(SymmetricKey(size: .bits256), tenant: Gallery.auditKeyName)
+        let fresh = try wrapper.wrap(SymmetricKey(size: .bits256), .system(Gallery.auditKeyName))
         let fingerprint = masterKey.fingerprint
-        let auditKey = try await store.transaction { transaction in
+        let logger = configuration.logger
+        let (auditKey, upgradeHead) = try await store.transaction { transaction in
+            let format = try await KeyFormat.stored(in: transaction)
+            let existing = try await transaction.secret(named: Gallery.auditKeyName)
             let wrapped = try await transaction.insertSecretIfAbsent(named: Gallery.auditKeyName, wrapped: fresh)
             let stored = try await transaction.secret(named: MasterKey.fingerprintSecretName)
             let auditKey: SymmetricKey
             do {
-                auditKey = try KeyWrapper(masterKey: masterKey.symmetricKey).unwrap(wrapped, tenant: Gallery.auditKeyName)
+                // A database in format 1 wrapped its audit key under the old context; a fresh
+                // one has just been given a key wrapped under the current one.
+                let context: WrapContext =
+                    existing == nil || format >= 2 ? .system(Gallery.auditKeyName) : .legacy(Gallery.auditKeyName)
+                auditKey = try wrapper.unwrap(wrapped, context)
             } catch {
                 throw MasterKey.mismatch(masterKey, stored: stored)
             }
             // Recorded once the key is known to open the database, so a wrong key is named as
             // such from then on.
             if stored == nil {
-                _ = try await transaction.insertSecretIfAbsent(named: MasterKey.fingerprintSecretName, wrapped: fingerprint)
+                _ = try await transaction.insertSecretIfAbsent(
+                    named: MasterKey.fingerprintSecretName, wrapped: fingerprint)
             }
-            return auditKey.withUnsafeBytes { Data($0) }
+            var head: AuditLink?
+            if format < KeyFormat.current {
+                head = try await Gallery.upgradeKeyFormat(
+                    in: transaction, wrapper: wrapper, auditKey: auditKey, fresh: existing == nil, logger: logger)
+            }
+            return (auditKey.withUnsafeBytes { Data($0) }, head)
         }
         signer = AuditSigner(key: SymmetricKey(data: auditKey))
+        apiKeyMACKey = Gallery.apiKeyMACKey(auditKey: SymmetricKey(data: auditKey))
+        headFile = (configuration.auditHeadFile ?? AuditHeadFile.location(keyFile: masterKey.file, directory: nil))
+            .map { AuditHeadFile(url: $0, auditKey: SymmetricKey(data: auditKey)) }
         // The caches are empty, so they reflect every change up to now.
         appliedSequence = try await store.changeHead()
+        if let upgradeHead { await anchorAuditHead(upgradeHead) }
     }
 
     /// Opens the gallery in `directory` (`gallery.sqlite`, `master.key`), creating both on first
@@ -104,6 +137,12 @@ public actor Gallery {
             throw GalleryError(.storeFailure, "cannot create the data directory \(directory.path): \(error)")
         }
         let keyFile = keyFile ?? directory.appendingPathComponent("master.key")
+        var configuration = configuration
+        if configuration.auditHeadFile == nil {
+            // Beside the key file; in the data directory when the key comes from the environment.
+            configuration.auditHeadFile = AuditHeadFile.location(
+                keyFile: environment[MasterKey.environmentVariable] == nil ? keyFile : nil, directory: directory)
+        }
         let store: any GalleryStore
         if let databaseURL {
             store = try await PostgresStore(url: databaseURL, logger: configuration.logger)
@@ -115,7 +154,8 @@ public actor Gallery {
             store = try SQLiteStore(path: databasePath, logger: configuration.logger)
         }
         do {
-            let masterKey = try await MasterKeyLock.withLock(beside: keyFile, environment: environment, exclusive: true) {
+            let masterKey = try await MasterKeyLock.withLock(beside: keyFile, environment: environment, exclusive: true)
+            {
                 try await finishPendingRotation(keyFile: keyFile, store: store, environment: environment)
                 return try MasterKey.load(file: keyFile, environment: environment)
             }
@@ -141,8 +181,11 @@ public actor Gallery {
     }
 
     static func unwrapAuditKey(_ wrapped: Data, masterKey: MasterKey) throws -> SymmetricKey {
+        let wrapper = try KeyWrapper(masterKey: masterKey.symmetricKey)
         do {
-            return try KeyWrapper(masterKey: masterKey.symmetricKey).unwrap(wrapped, tenant: auditKeyName)
+            // Either key format: this runs before the gallery upgrades the data.
+            return try (try? wrapper.unwrap(wrapped, .system(auditKeyName)))
+                ?? wrapper.unwrap(wrapped, .legacy(auditKeyName))
         } catch {
             let source = masterKey.file?.path ?? MasterKey.environmentVariable
             throw GalleryError.invalidKey("the master key in \(source) does not open this database")
@@ -159,10 +202,11 @@ public actor Gallery {
         if tenant == nil {
             guard create else { throw GalleryError(.notFound, "no tenant \(tenantName)") }
             tenant = try await withCurrentMasterKey { wrapper, fingerprint in
-                let (_, wrapped) = try wrapper.newDataKey(tenant: tenantName)
+                let (_, wrapped) = try wrapper.newDataKey(.tenant(tenantName))
                 return try await self.store.transaction { transaction in
                     try await transaction.requireMasterFingerprint(fingerprint)
-                    return try await transaction.insertTenantIfAbsent(named: tenantName, wrappedKey: wrapped, at: Date())
+                    return try await transaction.insertTenantIfAbsent(
+                        named: tenantName, wrappedKey: wrapped, at: Date())
                 }
             }
         }
@@ -186,11 +230,11 @@ public actor Gallery {
         while true {
             attempt += 1
             do {
-                return try wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)
+                return try wrapper.unwrap(tenant.wrappedKey, .tenant(tenant.name))
             } catch {
                 guard attempt < 40, masterKey.file != nil else { throw error }
                 reloadMasterKey()
-                if (try? wrapper.unwrap(tenant.wrappedKey, tenant: tenant.name)) == nil {
+                if (try? wrapper.unwrap(tenant.wrappedKey, .tenant(tenant.name))) == nil {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
@@ -244,6 +288,12 @@ public struct GalleryConfiguration: Sendable {
     /// Where store problems (an unreachable server, a database that will not open) are logged.
     /// Nothing biometric, no key, secret or consent text is ever logged.
     public var logger = Logger(label: "likeness.gallery")
+    /// Where the signed head of the audit chain is written (`AuditHeadFile`); nil: beside the
+    /// master key file (`Gallery.open` uses the data directory for a key from the environment).
+    public var auditHeadFile: URL?
+    /// How long after a failed index build searches of its tenant answer `index_unavailable`
+    /// before the build is tried again.
+    public var indexRetryInterval: Duration = .seconds(30)
 
     public init() {}
 }

@@ -12,6 +12,9 @@ public struct GalleryError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let dataTampered = Code(rawValue: "data_tampered")
         /// The search index refused an operation.
         public static let indexFailure = Code(rawValue: "index_error")
+        /// A tenant's index could not be built (a stored template did not open, say): its
+        /// searches fail with this until a later build succeeds, rather than finding nobody.
+        public static let indexUnavailable = Code(rawValue: "index_unavailable")
         /// The subject (or tenant) does not exist.
         public static let notFound = Code(rawValue: "not_found")
         /// Enrolment needs an active consent for the purpose, and there is none.

@@ -46,7 +46,7 @@ struct ServeCLITests {
         try process.run()
         let log = StreamCollector(stderr)
         let server = Server(process: process, port: port, key: key, data: data, log: log)
-        // The line is logged just before the socket is bound, so readiness is then a connect away.
+        // The line is logged once the socket is bound; readiness is then a request away.
         let ready =
             log.wait(for: "listening on", timeout: 120)
             && eventually(timeout: 30) {
@@ -67,10 +67,11 @@ struct ServeCLITests {
         try? FileManager.default.removeItem(at: server.data)
     }
 
-    /// Image requests the server has admitted and not finished, read from /metrics.
+    /// Image requests the server has admitted and not finished, read from /metrics (with the key:
+    /// the API port's /metrics needs one).
     func inFlight(_ server: Server) -> Int? {
         guard let connection = try? LoopbackHTTP(port: server.port) else { return nil }
-        connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.key)\r\n\r\n")
         let line = connection.response().split(separator: "\n").first {
             $0.contains("inference_in_flight") && !$0.hasPrefix("#")
         }
@@ -174,5 +175,104 @@ struct ServeCLITests {
         let next = try LoopbackHTTP(port: server.port)
         next.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(next.response().hasPrefix("HTTP/1.1 200"))
+    }
+
+    /// The whole answer on `connection` until the server closes it (or the read times out).
+    func everything(_ connection: LoopbackHTTP) -> String {
+        var text = ""
+        for _ in 0..<5 {
+            let more = connection.response()
+            if more.isEmpty { break }
+            text += more
+        }
+        return text
+    }
+
+    @Test("requests the HTTP parser refuses get a problem+json answer and Connection: close")
+    func parserErrors() throws {
+        let server = try start()
+        defer { stop(server) }
+        var bigHeader = Array("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ".utf8)
+        bigHeader += [UInt8](repeating: 97, count: 100_000)
+        bigHeader += Array("\r\n\r\n".utf8)
+        let cases: [(String, [UInt8], String, String)] = [
+            ("a garbage request line", Array("GARBAGE\r\n\r\n".utf8), "400", "malformed_request"),
+            (
+                "a repeated Content-Length",
+                Array("POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello".utf8),
+                "400", "malformed_request"
+            ),
+            (
+                "a Content-Length that is not a number",
+                Array("POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".utf8), "400",
+                "malformed_request"
+            ),
+            (
+                "a header line with a space in its name",
+                Array("GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n".utf8), "400", "malformed_request"
+            ),
+            ("a 100 KB header", bigHeader, "431", "headers_too_large"),
+        ]
+        for (name, request, status, code) in cases {
+            let connection = try LoopbackHTTP(port: server.port)
+            connection.send(request)
+            let response = everything(connection)
+            #expect(response.hasPrefix("HTTP/1.1 \(status)"), "\(name): \(response.prefix(300))")
+            #expect(response.contains("Content-Type: application/problem+json"), "\(name): \(response.prefix(300))")
+            #expect(response.lowercased().contains("connection: close"), "\(name)")
+            #expect(response.contains(#""code":"\#(code)""#), "\(name): \(response.prefix(300))")
+            #expect(response.contains(#""status":\#(status)"#), "\(name)")
+        }
+        // After a good request on the same connection: its answer, then the problem.
+        let pipelined = try LoopbackHTTP(port: server.port)
+        pipelined.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n")
+        let both = everything(pipelined)
+        #expect(both.hasPrefix("HTTP/1.1 200"), "\(both.prefix(300))")
+        #expect(both.contains(#""code":"malformed_request""#), "\(both)")
+        // The server keeps serving.
+        let next = try LoopbackHTTP(port: server.port)
+        next.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(next.response().hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test("a port already taken: address_in_use, exit 2, and no \"listening\" line")
+    func busyPort() throws {
+        let server = try start()
+        defer { stop(server) }
+        let second = try CLITests().likeness(
+            "serve", "--data", server.data.path, "--port", String(server.port), "--workers", "1")
+        #expect(second.status == 2, "\(second)")
+        #expect(second.stderr.contains("error: address_in_use: cannot listen on http://127.0.0.1:\(server.port)"), "\(second.stderr)")
+        #expect(!second.stderr.contains("likeness.serve: listening on"), "\(second.stderr)")
+        // The first server is untouched.
+        let connection = try LoopbackHTTP(port: server.port)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(connection.response().hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test("--admin-port: per-tenant /metrics, /readyz and /healthz without a key there; the API port's /metrics needs one")
+    func adminListener() throws {
+        let adminPort = LoopbackHTTP.freePort()
+        let server = try start(["--admin-port", String(adminPort)])
+        defer { stop(server) }
+        #expect(server.log.text.contains("admin listener on http://127.0.0.1:\(adminPort)"), "\(server.log.text)")
+        func get(_ port: Int, _ path: String, key: String? = nil) throws -> String {
+            let connection = try LoopbackHTTP(port: port)
+            let auth = key.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+            connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n")
+            return connection.response()
+        }
+        let adminMetrics = try get(adminPort, "/metrics")
+        #expect(adminMetrics.hasPrefix("HTTP/1.1 200"), "\(adminMetrics.prefix(300))")
+        #expect(adminMetrics.contains(#"likeness_gallery_templates{tenant="t"} 0"#), "\(adminMetrics)")
+        #expect(try get(adminPort, "/readyz").hasPrefix("HTTP/1.1 200"))
+        #expect(try get(adminPort, "/healthz").hasPrefix("HTTP/1.1 200"))
+        let refused = try get(server.port, "/metrics")
+        #expect(refused.hasPrefix("HTTP/1.1 401"), "\(refused.prefix(300))")
+        let keyed = try get(server.port, "/metrics", key: server.key)
+        #expect(keyed.hasPrefix("HTTP/1.1 200"), "\(keyed.prefix(300))")
+        #expect(keyed.contains("likeness_inference_capacity"))
+        #expect(!keyed.contains("tenant="), "\(keyed)")
+        #expect(try get(server.port, "/readyz").hasPrefix("HTTP/1.1 200"))
     }
 }

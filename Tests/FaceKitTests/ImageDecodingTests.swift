@@ -76,7 +76,7 @@ struct ImageDecodingTests {
     func unusualLayouts() throws {
         let original = try synthetic()
         let pixels = original.bgrPixels()
-        for layout in [PNGWriter.Layout.rgba8, .rgb16] {
+        for layout in [PNGWriter.Layout.rgba8, .rgb16, .rgba16] {
             let decoded = try Image.decode(PNGWriter.encode(bgr: pixels, width: 64, height: 48, layout: layout))
             #expect(decoded.bgrPixels() == pixels, "\(layout) changed the pixels")
         }
@@ -86,6 +86,26 @@ struct ImageDecodingTests {
             gray[i] == gray[i + 1] && gray[i + 1] == gray[i + 2]
         }
         #expect(neutral)
+    }
+
+    @Test("a 16-bit grayscale PNG decodes to the same picture as the 8-bit one")
+    func gray16() throws {
+        let pixels = try synthetic().bgrPixels()
+        let gray8 = try Image.decode(PNGWriter.encode(bgr: pixels, width: 64, height: 48, layout: .gray8))
+        let gray16 = try Image.decode(PNGWriter.encode(bgr: pixels, width: 64, height: 48, layout: .gray16))
+        #expect(gray16.bgrPixels() == gray8.bgrPixels())
+    }
+
+    @Test("the decoded footprint is read from the header: 3 bytes a pixel, twice with an EXIF rotation")
+    func decodedFootprint() throws {
+        let pixels = try synthetic().bgrPixels()
+        let png = PNGWriter.encode(bgr: pixels, width: 64, height: 48, layout: .rgba16)
+        #expect(Image.decodedFootprint(of: png) == 64 * 48 * 3)
+        let rotated = jpegWithOrientation(try synthetic().encoded(as: .jpeg), orientation: 6)
+        #expect(Image.decodedFootprint(of: rotated) == 64 * 48 * 3 * 2)
+        // Over the limits, or unreadable: decode refuses it before decoding, so nothing to reserve.
+        #expect(Image.decodedFootprint(of: PNGWriter.lyingHeader(width: 50_000, height: 50_000)) == 0)
+        #expect(Image.decodedFootprint(of: Array("not an image".utf8)) == 0)
     }
 
     @Test("a CMYK JPEG decodes with the right colours")

@@ -378,7 +378,7 @@ struct LivenessRealTests {
         #expect(scan.events.map(\.startMilliseconds) == scan.events.map(\.startMilliseconds).sorted())
     }
 
-    @Test("bad recordings: not a video is video_unreadable; too long is video_too_long")
+    @Test("bad recordings: not a video is unsupported_format; too long is video_too_long")
     func badRecordings() async throws {
         let analyzer = try Fixtures.analyzer()
         let junk = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-junk-\(UUID()).webm")
@@ -389,7 +389,8 @@ struct LivenessRealTests {
                 videoAt: junk.path, challenge: LivenessChallenge(actions: [.blink]), identityThreshold: 0.3)
             Issue.record("a file that is not a video was analysed")
         } catch let error as FaceKitError {
-            #expect(error.code == .videoUnreadable)
+            // Refused by its first bytes, before FFmpeg sees it (VideoContainer).
+            #expect(error.code == .unsupportedFormat)
         }
         var limits = LivenessLimits()
         limits.maxSeconds = 2

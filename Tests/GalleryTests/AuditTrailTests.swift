@@ -105,4 +105,79 @@ struct AuditTrailTests {
         #expect(result.problems.map(\.kind) == [.edited])
         #expect(result.problems.map(\.sequence) == [9])
     }
+
+    @Test("events cut off the end are reported as truncated against the head anchored beside the key")
+    func truncated() async throws {
+        let fixture = try await populated()
+        defer { fixture.remove() }
+        let headFile = fixture.directory.appendingPathComponent("master.key.audit-head")
+        #expect(FileManager.default.fileExists(atPath: headFile.path))
+        let before = try await fixture.gallery.verifyAudit()
+        #expect(before.isIntact)
+        #expect(before.head?.state == .current && before.head?.sequence == 8)
+
+        try await fixture.tamper("DELETE FROM audit_event WHERE sequence >= 7")
+        let after = try await fixture.gallery.verifyAudit()
+        #expect(after.problems.map(\.kind) == [.truncated])
+        #expect(after.problems.map(\.sequence) == [8])
+        #expect(after.head?.state == .truncated)
+        // It concerns every tenant, so a tenant-scoped check lists it too.
+        let scoped = try await fixture.gallery.verifyAudit(tenant: "globex")
+        #expect(scoped.tenantProblems.map(\.kind) == [.truncated])
+
+        // New events after the cut do not move the head back, nor hide the cut.
+        _ = try await fixture.gallery.search(
+            tenant: "acme", pack: GalleryFixture.pack, vector: GalleryFixture.face(1), k: 3, threshold: 0.3)
+        _ = try await fixture.gallery.search(
+            tenant: "acme", pack: GalleryFixture.pack, vector: GalleryFixture.face(1), k: 3, threshold: 0.3)
+        let regrown = try await fixture.gallery.verifyAudit()
+        #expect(regrown.events == 8)
+        #expect(regrown.problems.map(\.kind) == [.truncated])
+    }
+
+    @Test("a missing head file is reported and is no break; an edited one is a break")
+    func headFileStates() async throws {
+        let fixture = try await populated()
+        defer { fixture.remove() }
+        let headFile = fixture.directory.appendingPathComponent("master.key.audit-head")
+        try FileManager.default.removeItem(at: headFile)
+        let missing = try await fixture.gallery.verifyAudit()
+        #expect(missing.isIntact && missing.head?.state == .missing)
+
+        // The next append writes it again, mode 0600.
+        _ = try await fixture.gallery.search(
+            tenant: "acme", pack: GalleryFixture.pack, vector: GalleryFixture.face(1), k: 3, threshold: 0.3)
+        let rewritten = try await fixture.gallery.verifyAudit()
+        #expect(rewritten.isIntact && rewritten.head?.state == .current && rewritten.head?.sequence == 9)
+        let mode = try FileManager.default.attributesOfItem(atPath: headFile.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        // A head claiming more than was written, without the key to sign it.
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: headFile)) as? [String: Any])
+        object["sequence"] = 5
+        try JSONSerialization.data(withJSONObject: object).write(to: headFile)
+        let edited = try await fixture.gallery.verifyAudit()
+        #expect(edited.problems.map(\.kind) == [.headInvalid])
+        #expect(edited.head?.state == .invalid)
+    }
+
+    @Test("a chain that goes on past the head (another node appended) is behind, not broken")
+    func headBehind() async throws {
+        let fixture = try await populated()
+        defer { fixture.remove() }
+        // Another "node": the same database, its head file elsewhere.
+        let elsewhere = fixture.directory.appendingPathComponent("node-b.audit-head")
+        var configuration = GalleryConfiguration()
+        configuration.auditHeadFile = elsewhere
+        let master = try MasterKey.load(
+            file: fixture.directory.appendingPathComponent("master.key"), environment: [:], create: false)
+        let nodeB = try await Gallery(store: fixture.gallery.store, masterKey: master, configuration: configuration)
+        _ = try await nodeB.search(
+            tenant: "acme", pack: GalleryFixture.pack, vector: GalleryFixture.face(1), k: 3, threshold: 0.3)
+        let seenByA = try await fixture.gallery.verifyAudit()
+        #expect(seenByA.isIntact && seenByA.head?.state == .behind && seenByA.head?.sequence == 8)
+        let seenByB = try await nodeB.verifyAudit()
+        #expect(seenByB.isIntact && seenByB.head?.state == .current && seenByB.head?.sequence == 9)
+    }
 }

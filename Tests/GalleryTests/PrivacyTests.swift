@@ -79,8 +79,9 @@ struct PrivacyTests {
         }
         for template in before {
             let context = TenantKeys.context(
-                tenantID: newKeys.tenant.id, subjectID: template.subjectID, pack: template.pack,
-                    keyVersion: template.keyVersion)
+                tenantID: newKeys.tenant.id, subjectID: template.subjectID,
+                externalID: template.subjectExternalID ?? "", pack: template.pack,
+                keyVersion: template.keyVersion ?? newKeys.tenant.keyVersion)
             #expect(throws: GalleryError.self) { try newKeys.cipher.open(template.sealed, context: context) }
         }
         let probe = GalleryFixture.face(777, near: faces[9], noise: 0.8)
@@ -145,11 +146,7 @@ struct PrivacyTests {
         let gallery = gallery ?? fixture.gallery
         let keys = try await gallery.keys(for: tenant, create: false)
         return try await gallery.store.templates(tenantID: keys.tenant.id, pack: GalleryFixture.pack).map { template in
-            try keys.cipher.open(
-                template.sealed,
-                context: TenantKeys.context(
-                    tenantID: keys.tenant.id, subjectID: template.subjectID, pack: template.pack,
-                    keyVersion: template.keyVersion))
+            try keys.open(template)
         }
     }
 

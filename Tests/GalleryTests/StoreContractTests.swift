@@ -415,7 +415,7 @@ struct StoreContractTests {
             let error = try await #require(throws: GalleryError.self) { _ = try await harness.openStore() }
             #expect(error.code == .storeFailure)
             #expect(error.message.contains("schema version v9"), "\(error.message)")
-            #expect(error.message.contains("up to v4"), "\(error.message)")
+            #expect(error.message.contains("up to v5"), "\(error.message)")
         }
     }
 
@@ -571,17 +571,56 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("the schema is recorded as v1 to v4, and reopening applies nothing twice", StoreHarness.needsPostgres)
+    @Test("the schema is recorded as v1 to v5, and reopening applies nothing twice", StoreHarness.needsPostgres)
     func migrations() async throws {
         try await StoreHarness.with(.postgres) { harness in
             let store = try #require(try await harness.openStore() as? PostgresStore)
             let versions = try await store.rows("test", "SELECT version FROM schema_migration ORDER BY version")
                 .map { try $0.value("version", as: String.self) }
-            #expect(versions == ["v1", "v2", "v3", "v4"])
+            #expect(versions == ["v1", "v2", "v3", "v4", "v5"])
             _ = try await harness.openStore()
             let count = try await store.rows("test", "SELECT count(*) AS n FROM schema_migration")
                 .first?.value("n", as: Int.self)
-            #expect(count == 4)
+            #expect(count == 5)
+        }
+    }
+
+    @Test("templates are read with their subject's external id, by every read and by the insert", arguments: StoreKind.tested)
+    func templateExternalIDs(kind: StoreKind) async throws {
+        try await StoreHarness.with(kind) { harness in
+            let store = try await harness.openStore()
+            let tenant = try await Contract.tenant(store, "acme", key: Contract.bytes(1))
+            let alice = try await Contract.subject(store, tenantID: tenant.id, "alice")
+            let added = try await Contract.addTemplates(
+                store, [NewTemplate(pack: "p1", sealed: Contract.bytes(10), quality: nil, keyVersion: 1)],
+                subjectID: alice.id, audit: Contract.draft("enroll", subject: "alice"))
+            #expect(added.map(\.subjectExternalID) == ["alice"])
+            #expect(try await store.templates(subjectID: alice.id).map(\.subjectExternalID) == ["alice"])
+            #expect(try await store.templates(tenantID: tenant.id, pack: "p1").map(\.subjectExternalID) == ["alice"])
+            #expect(try await store.templates(ids: added.map(\.id)).map(\.subjectExternalID) == ["alice"])
+            let inTransaction = try await store.transaction { try await $0.templates(tenantID: tenant.id) }
+            #expect(inTransaction.map(\.subjectExternalID) == ["alice"])
+        }
+    }
+
+    @Test("API key hashes: listed and replaced inside a transaction", arguments: StoreKind.tested)
+    func apiKeyHashReplacement(kind: StoreKind) async throws {
+        try await StoreHarness.with(kind) { harness in
+            let store = try await harness.openStore()
+            let acme = try await Contract.tenant(store, "acme", key: Contract.bytes(1))
+            for (id, seed) in [("k_2", UInt8(31)), ("k_1", UInt8(30))] {
+                _ = try await store.transaction {
+                    try await $0.insertAPIKey(
+                        NewAPIKey(id: id, tenantID: acme.id, label: nil, secretHash: Contract.bytes(seed, count: 32)),
+                        at: Date())
+                }
+            }
+            let listed = try await store.transaction { try await $0.apiKeyHashes() }
+            #expect(listed.map { $0.id } == ["k_1", "k_2"])
+            #expect(listed.map { $0.secretHash } == [Contract.bytes(30, count: 32), Contract.bytes(31, count: 32)])
+            try await store.transaction { try await $0.updateAPIKeyHash(id: "k_1", secretHash: Contract.bytes(40, count: 32)) }
+            #expect(try await store.apiKey(secretHash: Contract.bytes(30, count: 32)) == nil)
+            #expect(try await store.apiKey(secretHash: Contract.bytes(40, count: 32))?.id == "k_1")
         }
     }
 }

@@ -103,6 +103,20 @@ actor StoreHarness {
         }
     }
 
+    /// Runs raw SQL statements on the store's database, as an intruder with write access would.
+    func execute(_ statements: [String], on store: any GalleryStore) async throws {
+        switch store {
+        case let store as SQLiteStore:
+            try await store.pool.write { db in
+                for statement in statements { try db.execute(sql: statement) }
+            }
+        case let store as PostgresStore:
+            for statement in statements { _ = try await store.rows("test", PostgresQuery(unsafeSQL: statement)) }
+        default:
+            Issue.record("no way to run SQL on \(type(of: store))")
+        }
+    }
+
     /// A new gallery on this harness's store, through `Gallery.open`.
     func openGallery(requireConsent: Bool = true, followInterval: Duration = .seconds(2)) async throws -> Gallery {
         var configuration = GalleryConfiguration()

@@ -81,13 +81,38 @@ struct TemplateProtectionTests {
     @Test("data keys are wrapped by the master key and bound to their tenant")
     func keyWrapping() throws {
         let wrapper = try KeyWrapper(masterKey: SymmetricKey(size: .bits256))
-        let (key, wrapped) = try wrapper.newDataKey(tenant: "a")
+        let (key, wrapped) = try wrapper.newDataKey(.tenant("a"))
         let raw = key.withUnsafeBytes { Data($0) }
         #expect(wrapped.range(of: raw) == nil)
-        let unwrapped = try wrapper.unwrap(wrapped, tenant: "a")
+        let unwrapped = try wrapper.unwrap(wrapped, .tenant("a"))
         #expect(unwrapped.withUnsafeBytes { Data($0) } == raw)
-        #expect(throws: GalleryError.self) { try wrapper.unwrap(wrapped, tenant: "b") }
+        #expect(throws: GalleryError.self) { try wrapper.unwrap(wrapped, .tenant("b")) }
         let otherMaster = try KeyWrapper(masterKey: SymmetricKey(size: .bits256))
-        #expect(throws: GalleryError.self) { try otherMaster.unwrap(wrapped, tenant: "a") }
+        #expect(throws: GalleryError.self) { try otherMaster.unwrap(wrapped, .tenant("a")) }
+    }
+
+    @Test("a tenant named like a system secret cannot stand for it: the wrap contexts differ by purpose")
+    func wrapContextsDoNotCollide() throws {
+        let wrapper = try KeyWrapper(masterKey: SymmetricKey(size: .bits256))
+        let (_, tenantKey) = try wrapper.newDataKey(.tenant("audit"))
+        let (_, systemKey) = try wrapper.newDataKey(.system("audit"))
+        #expect(throws: GalleryError.self) { try wrapper.unwrap(tenantKey, .system("audit")) }
+        #expect(throws: GalleryError.self) { try wrapper.unwrap(systemKey, .tenant("audit")) }
+        // Before key format 2 both were `tenant:audit`: a tenant's key opened as the audit key.
+        let (_, legacy) = try wrapper.newDataKey(.legacy("audit"))
+        #expect(throws: GalleryError.self) { try wrapper.unwrap(legacy, .system("audit")) }
+        #expect(
+            WrapContext.tenant("x/system-secret/audit").associatedData != WrapContext.system("audit").associatedData)
+    }
+
+    @Test("a template's context binds its subject's external id, length-prefixed")
+    func templateContext() throws {
+        let a = TenantKeys.context(tenantID: 1, subjectID: 2, externalID: "alice", pack: "p", keyVersion: 1)
+        #expect(a != TenantKeys.context(tenantID: 1, subjectID: 2, externalID: "bob", pack: "p", keyVersion: 1))
+        #expect(a != TenantKeys.context(tenantID: 1, subjectID: 2, externalID: "alice", pack: "p", keyVersion: 2))
+        // Bytes cannot move between the external id and the pack.
+        #expect(
+            TenantKeys.context(tenantID: 1, subjectID: 2, externalID: "a/p1:b", pack: "c", keyVersion: 1)
+                != TenantKeys.context(tenantID: 1, subjectID: 2, externalID: "a", pack: "b/p1:c", keyVersion: 1))
     }
 }

@@ -8,9 +8,10 @@ import Testing
 
 @Suite("HTTP API: health, detect, verify", .enabled(if: ServiceFixtures.required, ServiceFixtures.skipReason))
 struct FaceRouteTests {
-    @Test("health, readiness, metrics and the OpenAPI document need no key")
+    @Test("health, readiness and the OpenAPI document need no key; metrics need one")
     func health() async throws {
-        try await ServiceHarness.make().run { client in
+        let harness = try await ServiceHarness.make()
+        try await harness.run { client in
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -20,12 +21,14 @@ struct FaceRouteTests {
                 #expect(response.status == .ok)
                 #expect((try? HTTPBody.object(response))?["openapi"] as? String == "3.1.0")
             }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get, headers: HTTPBody.auth(harness.keyA)) { response in
                 #expect(response.status == .ok)
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"likeness_http_requests_total{route="/readyz",method="GET",status="200"} 1"#))
                 #expect(text.contains("likeness_inference_capacity"))
-                #expect(text.contains(#"likeness_gallery_templates{tenant="acme"} 0"#))
+                // Per-tenant series are the admin listener's (OpsRoutesTests).
+                #expect(!text.contains("tenant="))
             }
         }
     }

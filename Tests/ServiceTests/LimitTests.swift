@@ -31,7 +31,7 @@ struct LimitTests {
             try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyB)) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: HTTPBody.auth(harness.keyB)) { response in
                 #expect(
                     String(buffer: response.body).contains(
                         #"likeness_requests_rejected_total{reason="rate_limited"} 2"#))
@@ -148,6 +148,159 @@ struct LimitTests {
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
+    }
+
+    @Test(
+        "one image whose decoded pixels exceed the whole decoded budget is 413 image_too_large; a smaller one is served"
+    )
+    func decodedBudgetTooLarge() async throws {
+        let harness = try await ServiceHarness.make { $0.maxInFlightDecodedBytes = 1_000_000 }
+        // 640×640 decodes to 1,228,800 bytes of BGR (a few KB as PNG): more than the whole budget.
+        let flat = try Image(bgr: [UInt8](repeating: 128, count: 640 * 640 * 3), width: 640, height: 640)
+        let big = Data(try flat.encoded(as: .png)).base64EncodedString()
+        try await harness.run { client in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["image": big])
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(HTTPBody.code(response) == "image_too_large")
+            }
+            let photo = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["image": photo])
+            ) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("decoded pixels: a reservation waits for room, times out without it, and an idle gate grants any size")
+    func decodedBudget() async throws {
+        let gate = InferenceGate(capacity: 10, byteBudget: 1_000_000, pixelBudget: 1_000, workers: 1, maxWaiting: 10)
+        #expect(await gate.reservePixels(600, tenant: "a", timeout: .seconds(1)))
+        #expect(await gate.reservePixels(600, tenant: "b", timeout: .milliseconds(20)) == false)
+        async let waiting = gate.reservePixels(600, tenant: "b", timeout: .seconds(30))
+        try await Task.sleep(for: .milliseconds(50))
+        gate.releasePixels(600, tenant: "a")
+        #expect(await waiting)
+        gate.releasePixels(600, tenant: "b")
+        #expect(gate.pixelBytes == 0)
+        #expect(await gate.reservePixels(5_000, tenant: "b", timeout: .milliseconds(20)))
+        gate.releasePixels(5_000, tenant: "b")
+        #expect(gate.pixelBytes == 0)
+    }
+
+    @Test("a request whose images cannot get their decoded pixels within the queue timeout is 503 overloaded")
+    func decodedBudgetOverloaded() async throws {
+        let gate = InferenceGate(capacity: 10, byteBudget: 1_000_000, pixelBudget: 1_000, workers: 1, maxWaiting: 10)
+        #expect(await gate.reservePixels(900, tenant: "other", timeout: .seconds(1)))
+        let ticket = AdmissionTicket(gate: gate, tenant: "a", timeout: .milliseconds(20))
+        let problem = await #expect(throws: Problem.self) {
+            try await ticket.reserve(footprints: [300, 200], sequential: false)
+        }
+        #expect(problem?.code == .overloaded)
+        // Decoded one at a time, only the largest is reserved: 300 does not fit either; 100 does.
+        await #expect(throws: Problem.self) { try await ticket.reserve(footprints: [300, 200], sequential: true) }
+        try await ticket.reserve(footprints: [100, 50], sequential: true)
+        #expect(gate.pixelBytes == 1_000)
+        ticket.releaseAll()
+        #expect(gate.pixelBytes == 900)
+    }
+
+    @Test("a tenant at its share is refused while another tenant is admitted")
+    func tenantShare() async throws {
+        let gate = InferenceGate(
+            capacity: 4, byteBudget: 100, pixelBudget: 1_000, workers: 1, maxWaiting: 4, tenantShare: 0.5)
+        #expect(gate.share == .init(requests: 2, bytes: 50, pixels: 500, waiting: 2))
+        #expect(await gate.enter(bytes: 10, tenant: "a", timeout: .seconds(1)))
+        #expect(await gate.enter(bytes: 10, tenant: "a", timeout: .seconds(1)))
+        // A's third waits behind A's own share; B does not wait behind it.
+        async let third = gate.enter(bytes: 10, tenant: "a", timeout: .milliseconds(200))
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(await gate.enter(bytes: 10, tenant: "b", timeout: .milliseconds(10)))
+        #expect(await third == false)
+        // Decoded pixels: A may hold 500 of the 1,000.
+        #expect(await gate.reservePixels(400, tenant: "a", timeout: .seconds(1)))
+        #expect(await gate.reservePixels(200, tenant: "a", timeout: .milliseconds(20)) == false)
+        #expect(await gate.reservePixels(500, tenant: "b", timeout: .milliseconds(20)))
+        // A leaves one place: its next request is admitted again.
+        gate.leave(bytes: 10, tenant: "a")
+        #expect(await gate.enter(bytes: 10, tenant: "a", timeout: .milliseconds(10)))
+    }
+
+    @Test("slow uploads of one tenant (12 chunked bodies reserving the body limit) cannot refuse another tenant")
+    func slowUploadsOfOneTenant() async throws {
+        let gate = InferenceGate(
+            capacity: 32, byteBudget: 256_000_000, workers: 2, maxWaiting: 128, tenantShare: 0.5)
+        var admitted = 0
+        for _ in 0..<13 {
+            if await gate.enter(bytes: 20_000_000, tenant: "a", timeout: .milliseconds(10)) { admitted += 1 }
+        }
+        #expect(admitted == 6)  // 6 × 20 MB ≤ 128 MB, its half of the budget
+        #expect(await gate.enter(bytes: 20_000_000, tenant: "b", timeout: .milliseconds(10)))
+        #expect(
+            await gate.enter(bytes: 20_000_000, tenant: AdmissionMiddleware.captureBucket, timeout: .milliseconds(10)))
+    }
+
+    @Test("an image route takes one rate-limit token per image, all or none")
+    func perImageRateCharge() async throws {
+        let harness = try await ServiceHarness.make {
+            $0.rateLimitPerSecond = 0.01  // no refill within the test
+            $0.rateLimitBurst = 4
+        }
+        let photo = try ServiceFixtures.photo("Paul_Wolfowitz/Paul_Wolfowitz_0002.jpg")
+        try await harness.run { client in
+            // 1 token for the request, 4 more for images 2…5: only 3 are left, so it is refused whole.
+            try await client.execute(
+                uri: "/v1/cluster", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["images": Array(repeating: photo, count: 5)])
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(HTTPBody.code(response) == "rate_limited")
+                #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            }
+            // 1 + 2 of the 3 left.
+            try await client.execute(
+                uri: "/v1/cluster", method: .post, headers: HTTPBody.headers(harness.keyA),
+                body: try HTTPBody.json(["images": [photo, photo, photo]])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyA)) {
+                #expect($0.status == .tooManyRequests)
+            }
+            try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyB)) {
+                #expect($0.status == .ok)
+            }
+        }
+    }
+
+    @Test("multi-image work past its deadline is stopped with 503 deadline_exceeded")
+    func workDeadline() async throws {
+        let fast = try await WorkDeadline.run(.seconds(5), "clustering") { 42 }
+        #expect(fast == 42)
+        let start = ContinuousClock.now
+        let problem = await #expect(throws: Problem.self) {
+            try await WorkDeadline.run(.milliseconds(50), "clustering") {
+                try await Task.sleep(for: .seconds(20))
+                return 0
+            }
+        }
+        #expect(problem?.code == .deadlineExceeded)
+        #expect(problem?.status == .serviceUnavailable)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test("the decoded budget and the tenant share are settings with ranges")
+    func admissionSettings() throws {
+        let settings = try JSONDecoder().decode(
+            ServiceConfiguration.self,
+            from: Data(#"{"max_in_flight_decoded_bytes": 100000000, "max_tenant_share": 0.25}"#.utf8))
+        #expect(settings.maxInFlightDecodedBytes == 100_000_000)
+        #expect(settings.maxTenantShare == 0.25)
+        var wrong = ServiceConfiguration()
+        wrong.maxTenantShare = 0
+        wrong.maxInFlightDecodedBytes = 10
+        #expect(wrong.problems().contains { $0.hasPrefix("max_tenant_share") })
+        #expect(wrong.problems().contains { $0.hasPrefix("max_in_flight_decoded_bytes") })
     }
 
     @Test("settings outside their ranges are named")

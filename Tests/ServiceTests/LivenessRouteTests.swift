@@ -35,13 +35,15 @@ struct LivenessRouteTests {
             let challenge = try #require(session["challenge"] as? [String])
             #expect((2...3).contains(challenge.count))
             #expect((session["instructions"] as? [String])?.count == challenge.count)
-            #expect((session["capture_url"] as? String)?.hasPrefix("/capture?session=\(id)&token=") == true)
+            // The token rides in the fragment, which no server, log or Referer ever sees.
+            #expect(session["capture_url"] as? String == "/capture#session=\(id)&token=\(token)")
             let capture: HTTPFields = [HTTPField.Name("X-Capture-Token")!: token]
             try await client.execute(uri: "/v1/liveness/sessions/\(id)", method: .get, headers: capture) { response in
                 #expect(response.status == .ok)
                 let shown = try HTTPBody.object(response)
                 #expect(shown["challenge"] as? [String] == challenge)
                 #expect(shown["capture_token"] == nil)
+                #expect(Set(shown.keys).isSubset(of: LivenessHardeningTests.captureSessionKeys), "\(shown)")
             }
             // The wrong token, and another tenant's key, open nothing.
             try await client.execute(
@@ -57,30 +59,18 @@ struct LivenessRouteTests {
             }
             var headers = capture
             headers[.contentType] = "multipart/form-data; boundary=\(HTTPBody.boundary)"
-            let uploaded = try await client.execute(
+            // The browser hears pass or fail with hints; compared with another person's ID, it fails.
+            let hints = try await client.execute(
                 uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
                 body: HTTPBody.multipart([("video", video, "recording.mp4"), ("document", document, "id.jpg")])
             ) { response in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let answer = try HTTPBody.object(response)
-                let live = try #require(answer["live"] as? Bool, "\(answer)")
-                let checks = try #require(answer["checks"] as? [[String: Any]])
-                // The decision is the checks' verdict: live exactly when every check passed.
-                #expect(live == checks.allSatisfy { $0["passed"] as? Bool == true }, "\(answer)")
-                #expect(
-                    Set(checks.compactMap { $0["name"] as? String })
-                        == ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"])
-                #expect((answer["actions"] as? [[String: Any]])?.count == challenge.count)
-                // One reason per failed check, none when live.
-                let reasons = try #require(answer["reasons"] as? [String])
-                #expect(reasons.count == checks.filter { $0["passed"] as? Bool == false }.count)
-                #expect((answer["live"] as? Bool == true) == reasons.isEmpty)
-                #expect(answer["reference"] is [String: Any])
-                let verification = try #require(answer["verification"] as? [String: Any])
-                #expect(verification["against"] as? String == "document")
-                #expect(verification["decision"] as? String == "no_match")  // another person's ID
-                #expect((verification["document_sha256"] as? String)?.count == 64)
-                return (answer["live"] as? Bool, answer["score"] as? Double)
+                LivenessHardeningTests.expectCaptureAnswer(answer)
+                #expect(answer["status"] as? String == "failed", "\(answer)")
+                #expect(answer["session"] as? String == id)
+                let reasons = try #require(answer["reasons"] as? [[String: Any]])
+                return reasons.compactMap { $0["code"] as? String }
             }
             try await client.execute(
                 uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
@@ -95,16 +85,41 @@ struct LivenessRouteTests {
                 #expect(response.status == .ok)
                 #expect(body["state"] as? String == "completed")
                 #expect(body["result"] == nil)
+                #expect(LivenessHardeningTests.allKeys(body).isDisjoint(with: LivenessHardeningTests.forbiddenKeys))
             }
+            // The backend reads the whole decision with its key.
             try await client.execute(
                 uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
             ) { response in
                 let body = try HTTPBody.object(response)
                 #expect(body["state"] as? String == "completed")
-                let result = try #require(body["result"] as? [String: Any])
-                #expect(result["live"] as? Bool == uploaded.0)
-                #expect(result["score"] as? Double == uploaded.1)
-                #expect(result["session"] as? String == id)
+                let answer = try #require(body["result"] as? [String: Any])
+                #expect(answer["session"] as? String == id)
+                let live = try #require(answer["live"] as? Bool, "\(answer)")
+                let checks = try #require(answer["checks"] as? [[String: Any]])
+                // The decision is the checks' verdict: live exactly when every check passed.
+                #expect(live == checks.allSatisfy { $0["passed"] as? Bool == true }, "\(answer)")
+                #expect(
+                    Set(checks.compactMap { $0["name"] as? String })
+                        == ["one_face", "face_present", "actions", "not_planar", "continuity", "same_person"])
+                #expect(checks.allSatisfy { $0["value"] is Double && $0["threshold"] is Double })
+                #expect((answer["actions"] as? [[String: Any]])?.count == challenge.count)
+                // One reason per failed check, none when live.
+                let reasons = try #require(answer["reasons"] as? [String])
+                #expect(reasons.count == checks.filter { $0["passed"] as? Bool == false }.count)
+                #expect(live == reasons.isEmpty)
+                #expect(answer["score"] is Double)
+                #expect(answer["reference"] is [String: Any])
+                let verification = try #require(answer["verification"] as? [String: Any])
+                #expect(verification["against"] as? String == "document")
+                #expect(verification["decision"] as? String == "no_match")  // another person's ID
+                #expect(verification["similarity"] is Double)
+                #expect((verification["document_sha256"] as? String)?.count == 64)
+                // Live but another person: the browser is told only that it was not confirmed.
+                let mapped = reasons.compactMap { LivenessReason(rawValue: $0).map { LivenessHint($0).rawValue } }
+                let expected =
+                    live ? ["not_confirmed"] : mapped.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                #expect(hints == expected, "\(answer)")
             }
             try await client.execute(
                 uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyB)
@@ -167,8 +182,9 @@ struct LivenessRouteTests {
                 uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: HTTPBody.headers(fresh.keyA),
                 body: try HTTPBody.json(["video": Data("not a video at all".utf8).base64EncodedString()])
             ) { response in
-                #expect(response.status == .unprocessableContent)
-                #expect(HTTPBody.code(response) == "video_unreadable")
+                // Refused by its first bytes, before anything is written or decoded.
+                #expect(response.status == .unsupportedMediaType)
+                #expect(HTTPBody.code(response) == "unsupported_format")
             }
             // The backend reads why the upload could not be judged.
             try await client.execute(
@@ -176,7 +192,7 @@ struct LivenessRouteTests {
             ) { response in
                 let body = try HTTPBody.object(response)
                 #expect(body["state"] as? String == "failed")
-                #expect(body["error"] as? String == "video_unreadable")
+                #expect(body["error"] as? String == "unsupported_format")
             }
             try await client.execute(uri: "/capture", method: .get) { response in
                 #expect(response.status == .ok)
@@ -235,25 +251,40 @@ struct LivenessRouteTests {
         let queue = Mutex([Self.performed, Self.reversed])
         let sessions = LivenessSessions(lifetime: 90, challenges: { _, _ in queue.withLock { $0.removeFirst() } })
         try await harness.run(livenessSessions: sessions) { client in
-            for (expected, live) in [(Self.performed, true), (Self.reversed, false)] {
+            // The reversed one is uploaded with the capture token: the browser hears "failed" and
+            // what to do; the backend reads the same decision in full with its key.
+            for (expected, live, byToken) in [(Self.performed, true, false), (Self.reversed, false, true)] {
                 let session = try await Self.createSession(client, key: harness.keyA)
                 let id = try #require(session["id"] as? String)
+                let token = try #require(session["capture_token"] as? String)
                 #expect(session["challenge"] as? [String] == expected.actions.map(\.rawValue))
-                var headers = HTTPBody.auth(harness.keyA)
+                var headers: HTTPFields =
+                    byToken ? [HTTPField.Name("X-Capture-Token")!: token] : HTTPBody.auth(harness.keyA)
                 headers[.contentType] = "multipart/form-data; boundary=\(HTTPBody.boundary)"
-                try await client.execute(
+                let uploaded = try await client.execute(
                     uri: "/v1/liveness/sessions/\(id)/video", method: .post, headers: headers,
                     body: HTTPBody.multipart([("video", video, "recording.mp4")])
                 ) { response in
                     #expect(response.status == .ok, "\(String(buffer: response.body))")
-                    let answer = try HTTPBody.object(response)
-                    #expect(answer["live"] as? Bool == live, "\(expected.actions): \(answer)")
-                    let reasons = try #require(answer["reasons"] as? [String])
-                    #expect(reasons == (live ? [] : ["challenge_not_met"]), "\(answer)")
-                    let actions = try #require(answer["actions"] as? [[String: Any]])
-                    #expect(actions.map { $0["found"] as? Bool } == expected.actions.map { _ in live })
-                    #expect(answer["verification"] == nil)  // nothing to compare with
+                    return try HTTPBody.object(response)
                 }
+                var answer = uploaded
+                if byToken {
+                    LivenessHardeningTests.expectCaptureAnswer(uploaded)
+                    #expect(uploaded["status"] as? String == "failed", "\(uploaded)")
+                    let hints = try #require(uploaded["reasons"] as? [[String: Any]])
+                    #expect(hints.map { $0["code"] as? String } == ["follow_prompts"], "\(uploaded)")
+                    #expect(hints.first?["message"] as? String == LivenessHint.followPrompts.message)
+                    answer = try await client.execute(
+                        uri: "/v1/liveness/sessions/\(id)", method: .get, headers: HTTPBody.auth(harness.keyA)
+                    ) { response in try #require(try HTTPBody.object(response)["result"] as? [String: Any]) }
+                }
+                #expect(answer["live"] as? Bool == live, "\(expected.actions): \(answer)")
+                let reasons = try #require(answer["reasons"] as? [String])
+                #expect(reasons == (live ? [] : ["challenge_not_met"]), "\(answer)")
+                let actions = try #require(answer["actions"] as? [[String: Any]])
+                #expect(actions.map { $0["found"] as? Bool } == expected.actions.map { _ in live })
+                #expect(answer["verification"] == nil)  // nothing to compare with
             }
         }
     }

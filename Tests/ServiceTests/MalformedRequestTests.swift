@@ -53,6 +53,13 @@ struct MalformedRequestTests {
         .json("invalid base64", "/v1/detect", #"{"image": "%%%***"}"#, 400, "validation_failed"),
         .json("base64 of nothing", "/v1/detect", #"{"image": ""}"#, 400, "validation_failed"),
         .json("unknown field", "/v1/detect", #"{"image": "aGVsbG8=", "extra": 1}"#, 400, "validation_failed"),
+        .json("trailing comma", "/v1/detect", #"{"image": "aGk=",}"#, 400, "validation_failed"),
+        .json("garbage after the object", "/v1/detect", #"{"image": "aGk="} x"#, 400, "validation_failed"),
+        .json("padding inside base64", "/v1/detect", #"{"image": "aG=k"}"#, 400, "validation_failed"),
+        .json("images array holding a number", "/v1/cluster", #"{"images": ["aGk=", 5]}"#, 400, "validation_failed"),
+        .json(
+            "a field holding an array", "/v1/detect", #"{"image": "aGk=", "landmarks": [true]}"#, 400,
+            "validation_failed"),
         .json("not an image", "/v1/detect", #"{"image": "aGVsbG8gd29ybGQ="}"#, 415, "unsupported_format"),
         .json("truncated JPEG", "/v1/detect", #"{"image": "\#(jpegHeaderOnly)"}"#, 422, "image_unreadable"),
         .json("1x1 PNG", "/v1/detect", #"{"image": "\#(png1x1)"}"#, 422, "image_too_small"),
@@ -175,6 +182,26 @@ struct MalformedRequestTests {
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
+    }
+
+    @Test("JSON images are decoded from the bytes: data: prefix, JSON escapes, whitespace, URL alphabet, no padding")
+    func jsonImages() throws {
+        let body =
+            #"{"image": "data:image/png;base64,aGVs\nbG8=", "images": ["a\/8=", "-_8"], "k": 2.5, "s": "x\u00e9", "b": false, "n": null}"#
+        let request = try ImageRequest.fromJSON(Data(body.utf8), imageFields: ["image", "images"])
+        #expect(request.images("image") == [Array("hello".utf8)])
+        #expect(request.images("images") == [[0x6B, 0xFF], [0xFB, 0xFF]])
+        #expect(try request.double("k") == 2.5)
+        #expect(try request.string("s") == "x\u{E9}")
+        #expect(try request.bool("b") == false)
+        #expect(request.fields["n"] == nil || request.fields["n"]?.isEmpty == true)
+    }
+
+    @Test("a JSON body as JSONSerialization writes it (slashes escaped) gives back the image bytes")
+    func jsonImagesRoundTrip() throws {
+        let bytes = (0..<3_000).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+        let data = try JSONSerialization.data(withJSONObject: ["image": Data(bytes).base64EncodedString()])
+        #expect(try ImageRequest.fromJSON(data, imageFields: ["image"]).images("image") == [bytes])
     }
 
     @Test("there are at least 30 malformed cases")

@@ -18,6 +18,7 @@ struct PagesRouteTests {
         #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe"), "\(path): \(policy)")
         #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(path)")
         #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
         #expect(response.headers[.cacheControl] == "no-store", "\(path)")
     }
 
@@ -59,6 +60,47 @@ struct PagesRouteTests {
                         if asset.hasSuffix(".css") { #expect(type == "text/css; charset=utf-8") }
                     }
                 }
+            }
+        }
+    }
+
+    @Test("the capture page and its script: never framed or sniffed, no referrer, and the token never in the query")
+    func capturePage() async throws {
+        try await ServiceHarness.make().run { client in
+            for path in ["/capture", "/capture.js"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok, "\(path)")
+                    let policy = response.headers[.contentSecurityPolicy] ?? ""
+                    for directive in [
+                        "default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'",
+                        "base-uri 'none'",
+                    ] {
+                        #expect(policy.contains(directive), "\(path): \(policy)")
+                    }
+                    // Inline style only (the page's own <style>); no inline or foreign script.
+                    #expect(!policy.contains("'unsafe-eval'") && !policy.contains("script-src 'unsafe"), "\(policy)")
+                    #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(path)")
+                    #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+                    // The page holds a capture token: no Referer may carry the page's address away.
+                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
+                    #expect(response.headers[.cacheControl] == "no-store", "\(path)")
+                    #expect(
+                        response.headers[HTTPField.Name("Permissions-Policy")!]?.contains("camera=(self)") == true,
+                        "\(path)")
+                }
+            }
+            // The link carries the token in the fragment, which browsers never send; the script
+            // reads it from there and clears it from the address bar and the history.
+            try await client.execute(uri: "/capture.js", method: .get) { response in
+                let script = String(buffer: response.body)
+                #expect(script.contains("location.hash"))
+                #expect(script.contains("history.replaceState"))
+                #expect(!script.contains("location.search"))
+            }
+            // A link that puts the token in the query (where access logs and Referer see it) is refused.
+            try await client.execute(uri: "/capture?session=ls_1&token=lc_1", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(HTTPBody.code(response) == "validation_failed")
             }
         }
     }

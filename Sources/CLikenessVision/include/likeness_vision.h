@@ -27,9 +27,10 @@ typedef struct lkv_net lkv_net;
 /// The named output tensors of one forward pass.
 typedef struct lkv_outputs lkv_outputs;
 
-/// Decodes encoded bytes into an 8-bit BGR image. Grayscale is expanded, 16-bit and float
-/// depths are scaled to 8 bits, and an alpha channel is composited over white. EXIF
-/// orientation is not applied here (see lkv_image_orient).
+/// Decodes encoded bytes straight into an 8-bit BGR image (the codec converts row by row, so
+/// no wider copy exists): grayscale and palettes are expanded, 16-bit samples keep their high
+/// byte, and an alpha channel is dropped (pixels keep their stored colour). EXIF orientation
+/// is not applied here (see lkv_image_orient).
 lkv_status lkv_image_decode(const uint8_t *bytes, size_t length, lkv_image **out,
                             char *error, size_t error_capacity);
 /// Wraps a copy of tightly packed BGR pixels.
@@ -123,6 +124,9 @@ typedef struct lkv_video lkv_video;
 
 /// Opens a video file (OpenCV 4.6 decodes video from files only, not from memory).
 lkv_status lkv_video_open(const char *path, lkv_video **out, char *error, size_t error_capacity);
+/// Like lkv_video_open, but FFmpeg may use only its Matroska/WebM and MP4 demuxers and the `file`
+/// protocol (for untrusted recordings).
+lkv_status lkv_video_open_restricted(const char *path, lkv_video **out, char *error, size_t error_capacity);
 void lkv_video_free(lkv_video *video);
 /// Frames per second and frame count as the container reports them (0 when unknown).
 void lkv_video_properties(const lkv_video *video, double *fps, int *frame_count, int *width, int *height);

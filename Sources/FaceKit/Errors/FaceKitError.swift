@@ -24,6 +24,14 @@ public struct FaceKitError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let videoTooLong = Code(rawValue: "video_too_long")
         /// A liveness video could not be opened or decoded.
         public static let videoUnreadable = Code(rawValue: "video_unreadable")
+        /// A liveness video holds more frames than its limit (`LivenessLimits.maxFrames`).
+        public static let videoTooManyFrames = Code(rawValue: "video_too_many_frames")
+        /// A liveness video's frames are larger than its limit (`LivenessLimits.maxFramePixels`).
+        public static let videoFrameTooLarge = Code(rawValue: "video_frame_too_large")
+        /// A liveness video's timestamps do not advance, or its frame rate is implausible.
+        public static let videoBadTimestamps = Code(rawValue: "video_bad_timestamps")
+        /// A liveness video's analysis ran past its deadline (`LivenessLimits.maxAnalysisSeconds`).
+        public static let videoTooSlow = Code(rawValue: "video_too_slow")
         /// An argument is outside its allowed range.
         public static let invalidArgument = Code(rawValue: "invalid_argument")
         /// Inference or image processing failed unexpectedly.

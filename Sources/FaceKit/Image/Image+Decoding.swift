@@ -31,6 +31,17 @@ extension Image {
         return header.orientation == 1 ? raw : try raw.oriented(exif: header.orientation)
     }
 
+    /// The bytes of pixels `decode` holds at once for these encoded bytes, read from the header
+    /// alone: 3 per pixel (the codec emits 8-bit BGR directly), twice that when an EXIF rotation
+    /// needs a second buffer. Zero when the header is unreadable or over `limits`, as `decode`
+    /// then refuses the image before decoding a pixel.
+    public static func decodedFootprint(of bytes: [UInt8], limits: ImageLimits = .default) -> Int {
+        guard bytes.count <= limits.maxBytes, let header = try? ImageHeader.read(bytes) else { return 0 }
+        let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+        guard !overflow, pixels <= limits.maxPixels else { return 0 }
+        return pixels * 3 * (header.orientation == 1 ? 1 : 2)
+    }
+
     /// The format of encoded bytes, or nil when it is not one Likeness decodes.
     public static func format(of bytes: [UInt8]) -> ImageFormat? {
         ImageFormat.sniff(ByteReader(bytes: Array(bytes.prefix(16))))

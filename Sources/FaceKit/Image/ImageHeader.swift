@@ -115,8 +115,18 @@ struct ImageHeader: Equatable {
     }
 
     private static func tiff(_ r: ByteReader) -> ImageHeader? {
-        let tags = tiffTags(r, wanted: [256, 257, 274])
+        let tags = tiffTags(r, wanted: [256, 257, 274, 278, 322, 323])
         guard let w = tags[256], let h = tags[257] else { return nil }
+        // OpenCV 4.6 sizes its strip buffer by RowsPerStrip, not by the height: 40x32 pixels
+        // claiming 16 million rows a strip asked for 2.6 GB (found by the image-decode fuzzer).
+        // 0xFFFFFFFF is the standard's "one strip"; anything else above the height is damage.
+        if let rows = tags[278], rows != 0xFFFF_FFFF, rows > h { return nil }
+        // Tiles may overhang the image (they come in multiples of 16), but not by orders of magnitude.
+        if let tileWidth = tags[322], let tileHeight = tags[323] {
+            let (area, overflow) = tileWidth.multipliedReportingOverflow(by: tileHeight)
+            let pixels = w.multipliedReportingOverflow(by: h)
+            if overflow || (!pixels.overflow && area > 4 * max(pixels.partialValue, 256 * 256)) { return nil }
+        }
         let orientation = tags[274].flatMap { (1...8).contains($0) ? $0 : nil } ?? 1
         return ImageHeader(format: .tiff, width: w, height: h, orientation: orientation)
     }

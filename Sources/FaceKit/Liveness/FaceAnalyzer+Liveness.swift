@@ -1,15 +1,5 @@
 import Foundation
 
-/// Limits on a liveness recording.
-public struct LivenessLimits: Sendable, Equatable {
-    /// The longest recording analysed (default 10 s); longer is `video_too_long`.
-    public var maxSeconds = 10.0
-    /// The most pixels a frame may have (default 4K).
-    public var maxFramePixels = 3840 * 2160
-
-    public init() {}
-}
-
 extension FaceAnalyzer {
     /// Judges whether a recording shows a live person performing `challenge`.
     ///
@@ -18,7 +8,9 @@ extension FaceAnalyzer {
     /// actions in order and in time, the same person throughout (templates against the reference
     /// at `identityThreshold`), no cut or jump, and the planar-spoof check (a photo or screen
     /// moves every landmark by one homography; a turning head does not).
-    /// - Throws: `video_unreadable`, `video_too_long`, `no_face` (no face in any frame).
+    /// - Throws: `unsupported_format` (not WebM or MP4), `video_unreadable`, the budget's codes
+    ///   (`video_too_long`, `video_too_many_frames`, `video_frame_too_large`,
+    ///   `video_bad_timestamps`, `video_too_slow`: `LivenessLimits`), `no_face` (no face in any frame).
     public func analyzeLiveness(
         videoAt path: String, challenge: LivenessChallenge, identityThreshold: Double,
         thresholds: LivenessThresholds = LivenessThresholds(), limits: LivenessLimits = LivenessLimits(),
@@ -34,7 +26,9 @@ extension FaceAnalyzer {
     /// Every action the recording shows, each time it shows it, by the same rules and on the
     /// same samples as `analyzeLiveness` (so scripts that build test sets ask the analysis
     /// instead of restating its rules), with the neutral face they are measured from.
-    /// - Throws: `video_unreadable`, `video_too_long`, `no_face` (no face in any frame).
+    /// - Throws: `unsupported_format` (not WebM or MP4), `video_unreadable`, the budget's codes
+    ///   (`video_too_long`, `video_too_many_frames`, `video_frame_too_large`,
+    ///   `video_bad_timestamps`, `video_too_slow`: `LivenessLimits`), `no_face` (no face in any frame).
     public func livenessEvents(
         videoAt path: String, thresholds: LivenessThresholds = LivenessThresholds(),
         limits: LivenessLimits = LivenessLimits(), window: ClosedRange<Double>? = nil
@@ -60,15 +54,21 @@ extension FaceAnalyzer {
         videoAt path: String, thresholds: LivenessThresholds, limits: LivenessLimits, window: ClosedRange<Double>?,
         embed embedding: Bool
     ) async throws -> SampledRecording {
-        let reader: VideoReader
-        do {
-            reader = try VideoReader(path: path)
-        } catch {
-            throw FaceKitError(.videoUnreadable, "the video could not be opened or decoded (WebM VP8/VP9 or MP4/H.264)")
+        // The time this recording held inference workers, summed over them. Not the time since
+        // the upload: waiting in line for a worker costs nothing, and on a busy server it would
+        // refuse genuine recordings for the load others cause.
+        let allowance = Duration.milliseconds(Int64(limits.maxAnalysisSeconds * 1000))
+        var workerTime = Duration.zero
+        func checkDeadline() throws {
+            guard workerTime <= allowance else {
+                throw FaceKitError(
+                    .videoTooSlow,
+                    "the recording needed more than \(Int(limits.maxAnalysisSeconds)) s of inference to analyse")
+            }
         }
-        guard reader.width * reader.height <= limits.maxFramePixels else {
-            throw FaceKitError(.imageTooLarge, "video frames of \(reader.width)x\(reader.height) are over the limit")
-        }
+        // Decoded on its own thread (never on the cooperative pool), from WebM or MP4 only.
+        let source = VideoFrameSource(path: path, restrictedTo: [.webm, .mp4])
+        defer { source.cancel() }
         var observations: [FrameObservation] = []
         var identity: [FaceEmbedding] = []
         var best: (image: Image, rank: Double)?
@@ -81,18 +81,20 @@ extension FaceAnalyzer {
         func flush() async throws {
             let frames = batch
             batch = []
-            let results = try await withThrowingTaskGroup(of: (Int, FrameObservation, FaceEmbedding?).self) { group in
+            let results = try await withThrowingTaskGroup(of: (Int, FrameObservation, FaceEmbedding?, Duration).self) {
+                group in
                 for (offset, (image, ms, between)) in frames.enumerated() {
                     let embed = embedding && (sampled + offset) % max(1, Int(thresholds.sampleRate / 2)) == 0
                     group.addTask {
-                        let (observation, embedding) = try await self.observe(
+                        let (observation, embedding, spent) = try await self.observe(
                             image, at: ms, between: between, embed: embed, otherFaceRatio: thresholds.otherFaceRatio)
-                        return (offset, observation, embedding)
+                        return (offset, observation, embedding, spent)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
             }
-            for (offset, observation, embedding) in results {
+            workerTime += results.reduce(Duration.zero) { $0 + $1.3 }
+            for (offset, observation, embedding, _) in results {
                 observations.append(observation)
                 observations += observation.between
                 if let embedding { identity.append(embedding) }
@@ -107,36 +109,71 @@ extension FaceAnalyzer {
             sampled += frames.count
         }
 
+        var timeline = FrameTimeline(limits: limits)
+        let period = 1000 / thresholds.sampleRate
+        // Frames between samples are kept at most this close together (evenly spread).
+        let betweenSpacing = period / Double(limits.maxFramesBetweenSamples + 1) * 0.9
+        var origin: Double?
         var lastMilliseconds = 0.0
         do {
-            while let (frame, clipMilliseconds) = try reader.next() {
-                // With a window (an excerpt of a longer clip), time counts from its start.
+            for try await event in source.events {
+                let frame: Image
+                let clipMilliseconds: Double
+                switch event {
+                case .opened(let width, let height, _, _):
+                    // The header's size is checked first, before any frame is decoded.
+                    try Self.checkFrame(width: width, height: height, limits: limits)
+                    source.request(Self.decodeAhead)
+                    continue
+                case .frame(let image, let milliseconds):
+                    source.request()
+                    frame = image
+                    clipMilliseconds = milliseconds
+                }
+                // The frame budget counts from the window's start: an excerpt (CLI only) of a
+                // long clip is as costly to analyse as a short clip.
+                if window.map({ clipMilliseconds >= $0.lowerBound }) ?? true { try timeline.count() }
+                try Self.checkFrame(width: frame.width, height: frame.height, limits: limits)
+                try checkDeadline()
+                // A frame stamped no later than the last is skipped (see `FrameTimeline`).
+                guard try timeline.advances(clipMilliseconds) else { continue }
+                // With a window (an excerpt of a longer clip), time counts from its start;
+                // without, from the first frame.
                 if let window {
                     if clipMilliseconds < window.lowerBound { continue }
                     if clipMilliseconds > window.upperBound { break }
                 }
-                let ms = clipMilliseconds - (window?.lowerBound ?? 0)
+                if origin == nil { origin = clipMilliseconds }
+                let ms = clipMilliseconds - (window?.lowerBound ?? origin ?? 0)
                 guard ms <= limits.maxSeconds * 1000 + 500 else {
                     throw FaceKitError(.videoTooLong, "the recording is longer than \(Int(limits.maxSeconds)) s")
                 }
-                // OpenCV stamps the last frame of some MP4s at 0 ms: a frame that goes back in
-                // time is not where it claims to be, and would end the recording at 0 ms.
-                if ms < lastMilliseconds { continue }
                 lastMilliseconds = ms
                 guard ms + 0.5 >= nextSample else {
-                    if !batch.isEmpty { batch[batch.count - 1].2.append((frame, ms)) }
+                    // Between samples: kept for the eyes, up to the limit, evenly spread.
+                    if !batch.isEmpty {
+                        let last = batch[batch.count - 1]
+                        if last.2.count < limits.maxFramesBetweenSamples,
+                            ms - (last.2.last?.1 ?? last.1) >= betweenSpacing
+                        {
+                            batch[batch.count - 1].2.append((frame, ms))
+                        }
+                    }
                     continue
                 }
                 // A fixed grid, not "one period after the last sample", which drifts to every
                 // third frame of a 30 fps source and misses short blinks.
-                let period = 1000 / thresholds.sampleRate
                 nextSample = max(nextSample + period, ms + period / 2)
                 batch.append((frame, ms, []))
-                if batch.count >= workerCount * 2 { try await flush() }
+                if batch.count >= workerCount * 2 {
+                    try await flush()
+                    try checkDeadline()
+                }
             }
         } catch let error as FaceKitError where error.code == .imageUnreadable {
-            throw FaceKitError(.videoUnreadable, "a video frame could not be decoded")
+            throw FaceKitError(.videoUnreadable, "the video could not be opened or decoded (WebM VP8/VP9 or MP4/H.264)")
         }
+        try timeline.finish()
         try await flush()
         // A file that opens but yields no frame (a broken or unsupported stream) was not read:
         // that is an unreadable video, not a recording without a face.
@@ -146,18 +183,39 @@ extension FaceAnalyzer {
         guard observations.contains(where: { $0.face != nil }) else {
             throw FaceKitError(.noFace, "no face was found in the recording")
         }
+        try checkDeadline()
+        // From the first frame analysed to the end of the last: its time plus one frame, and the
+        // frames OpenCV stamped at 0 ms after it (skipped, but part of the recording). Not 0 when
+        // the timestamps are missing: those recordings are refused above.
+        let first = observations.first?.milliseconds ?? 0
+        let tail = Double(1 + timeline.trailingStale) * timeline.meanInterval
         return SampledRecording(
-            observations: observations, identity: identity, best: best?.image, duration: lastMilliseconds)
+            observations: observations, identity: identity, best: best?.image,
+            duration: lastMilliseconds - min(first, lastMilliseconds) + tail)
+    }
+
+    /// Decoded frames that may wait for the analysis (see `LivenessLimits` for the memory bound).
+    static let decodeAhead = 4
+
+    /// Refuses a frame (or a header) over `limits.maxFramePixels`.
+    private static func checkFrame(width: Int, height: Int, limits: LivenessLimits) throws {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= limits.maxFramePixels else {
+            throw FaceKitError(
+                .videoFrameTooLarge,
+                "video frames of \(width)x\(height) are over the limit of \(limits.maxFramePixels) pixels")
+        }
     }
 
     /// One sampled frame: faces, the main face's landmarks, and its template when asked.
     private func observe(
         _ image: Image, at ms: Double, between: [(Image, Double)], embed: Bool, otherFaceRatio: Double
-    ) async throws -> (FrameObservation, FaceEmbedding?) {
+    ) async throws -> (FrameObservation, FaceEmbedding?, Duration) {
         try await pool.run { networks in
+            let started = ContinuousClock.now
             let faces = try FaceDetector.detect(in: image, options: .default, networks: &networks)
             guard let main = faces.max(by: { $0.box.area < $1.box.area }) else {
-                return (FrameObservation(milliseconds: ms, faceCount: 0), nil)
+                return (FrameObservation(milliseconds: ms, faceCount: 0), nil, ContinuousClock.now - started)
             }
             let counted = faces.filter { $0.box.area >= main.box.area * otherFaceRatio }.count
             let landmarks = try FaceLandmarker.landmarks(for: [main], in: image, networks: &networks)[0]
@@ -174,7 +232,7 @@ extension FaceAnalyzer {
                 extra.intermediate = true
                 observation.between.append(extra)
             }
-            return (observation, embedding)
+            return (observation, embedding, ContinuousClock.now - started)
         }
     }
 

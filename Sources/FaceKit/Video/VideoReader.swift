@@ -14,10 +14,20 @@ public final class VideoReader {
     public let height: Int
 
     /// Opens `path`; throws `image_unreadable` when it is not a decodable video.
-    public init(path: String) throws {
+    ///
+    /// With `restrictedTo` (untrusted recordings), the file's first bytes must show one of those
+    /// containers (else `unsupported_format`), and FFmpeg may use only its Matroska/WebM and
+    /// MP4 demuxers and the `file` protocol. Without it (footage, `likeness track`), FFmpeg
+    /// opens whatever it can.
+    public init(path: String, restrictedTo containers: Set<VideoContainer>? = nil) throws {
+        if let containers { try VideoContainer.require(fileAt: path, allowed: containers) }
         var out: OpaquePointer?
         var message = [CChar](repeating: 0, count: 256)
-        let status = message.withUnsafeMutableBufferPointer { lkv_video_open(path, &out, $0.baseAddress, $0.count) }
+        let status = message.withUnsafeMutableBufferPointer {
+            containers == nil
+                ? lkv_video_open(path, &out, $0.baseAddress, $0.count)
+                : lkv_video_open_restricted(path, &out, $0.baseAddress, $0.count)
+        }
         guard status == LKV_OK, let out else {
             throw FaceKitError(.imageUnreadable, "the video could not be opened or decoded")
         }

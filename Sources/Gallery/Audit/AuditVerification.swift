@@ -11,6 +11,12 @@ public struct AuditVerification: Sendable, Equatable {
             case inserted
             /// Events are missing before this one.
             case deleted
+            /// The chain ends before the head anchored outside the database (events were cut
+            /// off the end), or the anchored event was replaced; located at the anchored sequence.
+            case truncated
+            /// The head file outside the database does not authenticate (edited, or another
+            /// gallery's); located at sequence 0.
+            case headInvalid = "head_invalid"
         }
         public var kind: Kind
         public var sequence: Int64
@@ -19,9 +25,74 @@ public struct AuditVerification: Sendable, Equatable {
         public var description: String { "\(kind.rawValue) at event \(sequence): \(detail)" }
     }
 
+    /// What the head anchored outside the database says about the chain's end.
+    public struct Head: Sendable, Equatable {
+        public enum State: String, Sendable {
+            /// The chain ends at the anchored head.
+            case current
+            /// The chain goes on past the anchored head (appended by another node, or the
+            /// last head write was lost): no break.
+            case behind
+            /// There is no head file yet (a fresh gallery, or one that no version writing head
+            /// files has appended to): truncation cannot be checked.
+            case missing
+            /// The head file does not authenticate (a `head_invalid` problem).
+            case invalid
+            /// The chain ends before the anchored head (a `truncated` problem).
+            case truncated
+        }
+        public var state: State
+        /// The anchored sequence number, when the file holds a valid head.
+        public var sequence: Int64?
+        /// Where the head file is (for an operator; not for a tenant's eyes).
+        public var file: String
+    }
+
     public var events: Int
     public var problems: [Problem]
+    /// Nil when the gallery has no place for a head file (opened on a bare store).
+    public var head: Head?
     public var isIntact: Bool { problems.isEmpty }
+
+    public init(events: Int, problems: [Problem], head: Head? = nil) {
+        self.events = events
+        self.problems = problems
+        self.head = head
+    }
+
+    /// Compares the chain's end with the anchored head, adding the break it shows (if any).
+    static func check(_ events: [AuditEvent], signer: AuditSigner, headFile: AuditHeadFile?) -> AuditVerification {
+        var verification = check(events, signer: signer)
+        guard let headFile else { return verification }
+        let file = headFile.url.path
+        switch headFile.read() {
+        case .missing:
+            verification.head = Head(state: .missing, sequence: nil, file: file)
+        case .invalid(let reason):
+            verification.head = Head(state: .invalid, sequence: nil, file: file)
+            verification.problems.append(
+                Problem(kind: .headInvalid, sequence: 0, detail: "the audit head file is invalid: \(reason)"))
+        case .head(let anchored):
+            // Found by its hash, not its number: sequences are not part of an event's MAC, and
+            // events renumbered around an insertion are the `inserted` check's business.
+            let last = events.last?.sequence ?? 0
+            if events.last?.hash == anchored.hash {
+                verification.head = Head(state: .current, sequence: anchored.sequence, file: file)
+            } else if events.contains(where: { $0.hash == anchored.hash }) {
+                verification.head = Head(state: .behind, sequence: anchored.sequence, file: file)
+            } else {
+                verification.head = Head(state: .truncated, sequence: anchored.sequence, file: file)
+                let detail =
+                    last < anchored.sequence
+                    ? "events \(last + 1)…\(anchored.sequence) are missing from the end: "
+                        + "the head anchored outside the database is at \(anchored.sequence)"
+                    : "event \(anchored.sequence), the head anchored outside the database, is missing: "
+                        + "the chain was cut and written again"
+                verification.problems.append(Problem(kind: .truncated, sequence: anchored.sequence, detail: detail))
+            }
+        }
+        return verification
+    }
 
     /// Walks the events in stored order and names each break.
     ///
@@ -30,7 +101,8 @@ public struct AuditVerification: Sendable, Equatable {
     /// content was changed (edited). When the next event links to the event before the suspect,
     /// the suspect was slipped in (inserted). When an event has a good MAC but does not link to
     /// its predecessor, events between them were deleted. Events cut from the end of the trail
-    /// leave no trace in the chain itself; compare the count with an exported copy for that.
+    /// leave no trace in the chain itself: the head anchored outside the database (`AuditHeadFile`)
+    /// catches those (see `check(_:signer:headFile:)`).
     public static func check(_ events: [AuditEvent], signer: AuditSigner) -> AuditVerification {
         var problems: [Problem] = []
         var previous: AuditEvent?

@@ -14,6 +14,7 @@ extension StoreTransaction {
             draft, sequence: (last?.sequence ?? 0) + 1, timeMilliseconds: time.storeMilliseconds,
             previousHash: last?.hash)
         try await insertAuditEvent(event)
+        AuditAppendRecorder.current?.note(event)
         return event
     }
 }

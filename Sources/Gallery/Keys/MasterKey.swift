@@ -5,7 +5,7 @@ import Tokens
 /// The key that wraps every other key, read from a file or from the environment.
 ///
 /// The file holds the key in base64 and is created on first use with mode 0600; a file that
-/// others can read is refused. `LIKENESS_MASTER_KEY` (base64) takes precedence and is never
+/// others can read is refused (a symbolic link, as a mounted secret is, is judged by its target). `LIKENESS_MASTER_KEY` (base64) takes precedence and is never
 /// written anywhere.
 public struct MasterKey: Sendable {
     /// The environment variable that can hold the key.
@@ -34,15 +34,32 @@ public struct MasterKey: Sendable {
             guard create else { throw GalleryError.invalidKey("\(file.path) does not exist") }
             try write(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }, to: file, exclusive: true)
         }
-        let attributes = try manager.attributesOfItem(atPath: file.path)
-        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw GalleryError.invalidKey(
-                "\(file.path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 on it")
-        }
+        try checkPermissions(of: file)
         guard let data = manager.contents(atPath: file.path) else {
             throw GalleryError.invalidKey("cannot read \(file.path)")
         }
         return MasterKey(bytes: try decode(String(decoding: data, as: UTF8.self), source: file.path), file: file)
+    }
+
+    /// Refuses a key file that is not a regular file or that others can read.
+    ///
+    /// `stat` follows symbolic links, so a mounted secret (Kubernetes and Docker mount each key
+    /// as a symlink into `..data/`) is judged by the file it finally points to: accepted when
+    /// that is a regular file only its owner can read, refused when it is group- or
+    /// world-readable, a directory or a dangling link.
+    static func checkPermissions(of file: URL) throws {
+        var status = stat()
+        guard stat(file.path, &status) == 0 else {
+            throw GalleryError.invalidKey("cannot read \(file.path): errno \(errno)")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw GalleryError.invalidKey("\(file.path) is not a regular file (nor a link to one)")
+        }
+        let mode = Int(status.st_mode & 0o777)
+        if mode & 0o077 != 0 {
+            throw GalleryError.invalidKey(
+                "\(file.path) is readable by other users (mode \(String(mode, radix: 8))); run chmod 600 on it")
+        }
     }
 
     /// The name under which the store keeps the fingerprint of the key its keys are wrapped with.

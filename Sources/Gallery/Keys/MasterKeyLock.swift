@@ -24,6 +24,13 @@ enum MasterKeyLock {
             at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor < 0, errno == EROFS || errno == EACCES,
+            access(keyFile.deletingLastPathComponent().path, W_OK) != 0
+        {
+            // A read-only key directory (a mounted secret): no process can rotate the key or
+            // leave a pending one there, so there is nothing to serialise.
+            return try await body()
+        }
         guard descriptor >= 0 else { throw GalleryError.invalidKey("cannot open \(path): errno \(errno)") }
         defer { close(descriptor) }
         try await acquire(descriptor, exclusive: exclusive, path: path)

@@ -2,7 +2,8 @@ import Foundation
 
 /// A credential that lets a client act for one tenant over the HTTP API.
 ///
-/// Only the SHA-256 of the secret is stored; the secret itself is shown once, at creation.
+/// Only an HMAC of the secret's SHA-256 is stored (`Gallery.secretHash`); the secret itself is
+/// shown once, at creation.
 public struct APIKey: Sendable, Equatable {
     /// The public id (`k_…`), safe to log and to name in `keys revoke`.
     public var id: String

@@ -14,13 +14,17 @@ public struct Template: Sendable, Equatable {
     /// The tenant key version the template was sealed under, which is part of its
     /// authenticated context; nil for templates sealed before versions were recorded.
     public var keyVersion: Int?
+    /// The external id of the template's subject, read with the row (it is part of the
+    /// authenticated context).
+    public var subjectExternalID: String?
 
     public init(
         id: Int64, subjectID: Int64, pack: String, sealed: Data, quality: Double?, createdAt: Date,
-        keyVersion: Int? = nil
+        keyVersion: Int? = nil, subjectExternalID: String? = nil
     ) {
         self.id = id
         self.keyVersion = keyVersion
+        self.subjectExternalID = subjectExternalID
         self.subjectID = subjectID
         self.pack = pack
         self.sealed = sealed

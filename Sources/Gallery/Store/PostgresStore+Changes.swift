@@ -27,7 +27,8 @@ extension PostgresTransaction {
         try await connectionRows(
             "reading the templates of tenant \(tenantID)",
             """
-            SELECT template.* FROM template JOIN subject ON subject.id = template.subject_id
+            SELECT template.*, subject.external_id AS subject_external_id
+            FROM template JOIN subject ON subject.id = template.subject_id
             WHERE subject.tenant_id = \(tenantID) ORDER BY template.id
             """
         ).map(PostgresStore.template)
@@ -102,7 +103,8 @@ extension PostgresStore {
     public func templates(ids: [Int64]) async throws -> [Template] {
         guard !ids.isEmpty else { return [] }
         return try await rows(
-            "reading templates by id", "SELECT * FROM template WHERE id = ANY(\(ids)::bigint[]) ORDER BY id"
+            "reading templates by id",
+            "\(unescaped: PostgresStore.templateSelect) WHERE template.id = ANY(\(ids)::bigint[]) ORDER BY template.id"
         ).map(PostgresStore.template)
     }
 

@@ -38,7 +38,9 @@ extension PostgresStore {
     }
 
     public func templates(subjectID: Int64) async throws -> [Template] {
-        try await rows("reading templates", "SELECT * FROM template WHERE subject_id = \(subjectID) ORDER BY id")
+        try await rows(
+            "reading templates",
+            "\(unescaped: PostgresStore.templateSelect) WHERE template.subject_id = \(subjectID) ORDER BY template.id")
             .map(PostgresStore.template)
     }
 
@@ -46,7 +48,8 @@ extension PostgresStore {
         try await rows(
             "reading templates",
             """
-            SELECT template.* FROM template JOIN subject ON subject.id = template.subject_id
+            SELECT template.*, subject.external_id AS subject_external_id
+            FROM template JOIN subject ON subject.id = template.subject_id
             WHERE subject.tenant_id = \(tenantID) AND template.pack = \(pack) ORDER BY template.id
             """
         ).map(PostgresStore.template)

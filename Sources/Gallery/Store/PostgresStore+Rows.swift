@@ -28,11 +28,19 @@ extension PostgresStore {
             resolution: try row.value("resolution", as: String?.self).flatMap(FaceFlag.Resolution.init(rawValue:)))
     }
 
+    /// Templates with their subject's external id, which their authenticated context binds.
+    static let templateSelect = """
+        SELECT template.*, subject.external_id AS subject_external_id
+        FROM template JOIN subject ON subject.id = template.subject_id
+        """
+
     static func template(_ row: PostgresRandomAccessRow) throws -> Template {
         Template(
             id: try row.value("id"), subjectID: try row.value("subject_id"), pack: try row.value("pack"),
             sealed: try row.value("sealed"), quality: try row.value("quality"),
-            createdAt: date(try row.value("created_at")), keyVersion: try row.value("key_version", as: Int?.self))
+            createdAt: date(try row.value("created_at")), keyVersion: try row.value("key_version", as: Int?.self),
+            subjectExternalID: row.contains("subject_external_id")
+                ? try row.value("subject_external_id", as: String?.self) : nil)
     }
 
     static func change(_ row: PostgresRandomAccessRow) throws -> Change {

@@ -162,6 +162,17 @@ extension PostgresStore {
                 "CREATE INDEX audit_event_by_action ON audit_event(tenant, action, sequence)",
             ]
         ),
+        (
+            "v5",
+            [
+                // As SQLite's v5: the data is in key format 1 until a gallery with the master
+                // key upgrades it (`Gallery.upgradeKeyFormat`).
+                """
+                INSERT INTO secret (name, wrapped) VALUES ('key_format', decode('01', 'hex'))
+                ON CONFLICT (name) DO NOTHING
+                """
+            ]
+        ),
     ]
 
     /// Work a migration does in Swift after its statements, by version (the same as SQLite's).

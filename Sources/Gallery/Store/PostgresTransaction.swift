@@ -130,7 +130,7 @@ struct PostgresTransaction: StoreTransaction {
                 INSERT INTO template (subject_id, pack, sealed, quality, created_at, key_version)
                 VALUES (\(subjectID), \(template.pack), \(template.sealed), \(template.quality), \(time.storeMilliseconds),
                         \(template.keyVersion))
-                RETURNING *
+                RETURNING *, (SELECT external_id FROM subject WHERE id = \(subjectID)) AS subject_external_id
                 """))
     }
 
@@ -253,6 +253,17 @@ struct PostgresTransaction: StoreTransaction {
             WHERE id = \(id) AND revoked_at IS NULL RETURNING id
             """
         ).count == 1
+    }
+
+    func apiKeyHashes() async throws -> [(id: String, secretHash: Data)] {
+        try await run("reading the API keys' hashes", "SELECT id, secret_hash FROM api_key ORDER BY id").map {
+            (id: try $0.value("id", as: String.self), secretHash: try $0.value("secret_hash", as: Data.self))
+        }
+    }
+
+    func updateAPIKeyHash(id: String, secretHash: Data) async throws {
+        try await run(
+            "updating API key \(id)", "UPDATE api_key SET secret_hash = \(secretHash) WHERE id = \(id)")
     }
 
     /// The end of the chain. The transaction holds the audit advisory lock, so no other process

@@ -46,7 +46,9 @@ extension SQLiteStore {
 
     public func templates(subjectID: Int64) async throws -> [Template] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM template WHERE subject_id = ? ORDER BY id", arguments: [subjectID])
+            try Row.fetchAll(
+                db, sql: SQLiteStore.templateSelect + " WHERE template.subject_id = ? ORDER BY template.id",
+                arguments: [subjectID])
                 .map(SQLiteStore.template)
         }
     }
@@ -56,7 +58,8 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT template.* FROM template JOIN subject ON subject.id = template.subject_id
+                    SELECT template.*, subject.external_id AS subject_external_id
+                    FROM template JOIN subject ON subject.id = template.subject_id
                     WHERE subject.tenant_id = ? AND template.pack = ? ORDER BY template.id
                     """,
                 arguments: [tenantID, pack]

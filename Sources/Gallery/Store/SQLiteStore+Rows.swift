@@ -27,11 +27,17 @@ extension SQLiteStore {
             resolution: (row["resolution"] as String?).flatMap(FaceFlag.Resolution.init(rawValue:)))
     }
 
+    /// Templates with their subject's external id, which their authenticated context binds.
+    static let templateSelect = """
+        SELECT template.*, subject.external_id AS subject_external_id
+        FROM template JOIN subject ON subject.id = template.subject_id
+        """
+
     static func template(_ row: Row) -> Template {
         Template(
             id: row["id"], subjectID: row["subject_id"], pack: row["pack"], sealed: row["sealed"],
             quality: row["quality"], createdAt: Date(storeMilliseconds: row["created_at"]),
-            keyVersion: row["key_version"])
+            keyVersion: row["key_version"], subjectExternalID: row["subject_external_id"])
     }
 
     static func change(_ row: Row) throws -> Change {

@@ -147,6 +147,14 @@ extension SQLiteStore {
                 }
             }
         }
+        migrator.registerMigration("v5") { db in
+            // Key format 2 (templates bound to their subject's external id, API key hashes
+            // under a MAC key, wrap contexts per purpose) needs the master key, which
+            // migrations do not hold: this records that the data is still in format 1, and
+            // the gallery upgrades it when it opens with the key (`Gallery.upgradeKeyFormat`).
+            // The new version also makes an older Likeness refuse the database.
+            try db.execute(sql: "INSERT OR IGNORE INTO secret (name, wrapped) VALUES ('key_format', X'01')")
+        }
         return migrator
     }
 }

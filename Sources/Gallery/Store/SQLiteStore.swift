@@ -123,6 +123,15 @@ public final class SQLiteStore: GalleryStore {
 
     /// Closes the database's connections; the store cannot be used afterwards.
     public func close() async {
-        try? await writerLock.withLock { try self.pool.close() }
+        // GRDB's close waits, blocking, for every reader to finish: on Swift's cooperative pool
+        // (one thread per core) two closes at once could block every thread the readers need.
+        try? await writerLock.withLock {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    try? self.pool.close()
+                    done.resume()
+                }
+            }
+        }
     }
 }

@@ -32,7 +32,8 @@ extension SQLiteTransaction {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT template.* FROM template JOIN subject ON subject.id = template.subject_id
+                    SELECT template.*, subject.external_id AS subject_external_id
+                    FROM template JOIN subject ON subject.id = template.subject_id
                     WHERE subject.tenant_id = ? ORDER BY template.id
                     """,
                 arguments: [tenantID]
@@ -101,7 +102,7 @@ extension SQLiteStore {
                 let batch = Array(ids[start..<min(start + 500, ids.count)])
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
                 found += try Row.fetchAll(
-                    db, sql: "SELECT * FROM template WHERE id IN (\(marks)) ORDER BY id",
+                    db, sql: SQLiteStore.templateSelect + " WHERE template.id IN (\(marks)) ORDER BY template.id",
                     arguments: StatementArguments(batch)
                 ).map(SQLiteStore.template)
             }

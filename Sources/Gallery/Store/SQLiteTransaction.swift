@@ -106,9 +106,13 @@ struct SQLiteTransaction: StoreTransaction {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [subjectID, template.pack, template.sealed, template.quality, now, template.keyVersion])
+            // With its subject's external id, as every read of a template has it.
+            let externalID = try String.fetchOne(
+                db, sql: "SELECT external_id FROM subject WHERE id = ?", arguments: [subjectID])
             return Template(
                 id: db.lastInsertedRowID, subjectID: subjectID, pack: template.pack, sealed: template.sealed,
-                quality: template.quality, createdAt: Date(storeMilliseconds: now), keyVersion: template.keyVersion)
+                quality: template.quality, createdAt: Date(storeMilliseconds: now), keyVersion: template.keyVersion,
+                subjectExternalID: externalID)
         }
     }
 
@@ -242,6 +246,20 @@ struct SQLiteTransaction: StoreTransaction {
                 sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 arguments: [time.storeMilliseconds, id])
             return db.changesCount == 1
+        }
+    }
+
+    func apiKeyHashes() async throws -> [(id: String, secretHash: Data)] {
+        try await store.access("reading the API keys' hashes") { db in
+            try Row.fetchAll(db, sql: "SELECT id, secret_hash FROM api_key ORDER BY id").map {
+                (id: $0["id"] as String, secretHash: $0["secret_hash"] as Data)
+            }
+        }
+    }
+
+    func updateAPIKeyHash(id: String, secretHash: Data) async throws {
+        try await store.access("updating API key \(id)") { db in
+            try db.execute(sql: "UPDATE api_key SET secret_hash = ? WHERE id = ?", arguments: [secretHash, id])
         }
     }
 

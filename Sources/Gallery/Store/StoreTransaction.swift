@@ -60,6 +60,10 @@ public protocol StoreTransaction: Sendable {
     func insertAPIKey(_ key: NewAPIKey, at time: Date) async throws -> APIKey
     /// Marks an active key revoked; false when no active key has that id.
     func revokeAPIKey(id: String, at time: Date) async throws -> Bool
+    /// Every key's id and stored secret hash, in id order (for the key-format upgrade).
+    func apiKeyHashes() async throws -> [(id: String, secretHash: Data)]
+    /// Replaces a key's stored secret hash.
+    func updateAPIKeyHash(id: String, secretHash: Data) async throws
 
     // Reads that must see the transaction's own view (under its lock)
     /// A wrapped system secret by name, as this transaction sees it.

@@ -287,8 +287,10 @@ struct ClusterCommand: AsyncParsableCommand {
             unsorted: unsortedRows.map(reference), skipped: skippedPhotos,
             facesIgnored: summary.skipped.values.reduce(0, +), images: paths.map { relative($0, to: directory) })
         if let json {
-            try DocumentEncoding.encode(Output(document: document, summary: summary, evaluation: evaluation))
-                .write(to: URL(fileURLWithPath: json))
+            // Private: it says which photos show the same person.
+            try PrivateFile.write(
+                try DocumentEncoding.encode(Output(document: document, summary: summary, evaluation: evaluation)),
+                to: json)
         }
         let line = summaryLine(summary)
         if let report {
@@ -299,7 +301,7 @@ struct ClusterCommand: AsyncParsableCommand {
                         id: id, photos: Set(cluster.map { faces[$0].file }).count,
                         thumbnails: cluster.map { (faces[$0].file, faces[$0].cached.thumbnail) })
                 }, unsorted: unsortedRows.map { (faces[$0].file, faces[$0].cached.thumbnail) }, summary: line)
-            try Data(page.utf8).write(to: URL(fileURLWithPath: report))
+            try PrivateFile.write(Data(page.utf8), to: report)
         }
         print(line)
         for sweep in evaluation ?? [] {

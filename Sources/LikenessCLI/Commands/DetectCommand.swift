@@ -45,9 +45,7 @@ struct DetectCommand: AsyncParsableCommand {
             picture, options: pipeline.detection, details: landmarks, profile: try quality.profile(named: profile))
         if let annotate {
             let bytes = try picture.annotated(with: found).encoded(as: .png)
-            guard FileManager.default.createFile(atPath: annotate, contents: Data(bytes)) else {
-                throw CLIError(code: .fileUnwritable, message: "cannot write \(annotate)")
-            }
+            try PrivateFile.write(Data(bytes), to: annotate)
         }
         if json {
             try printJSON(answer)

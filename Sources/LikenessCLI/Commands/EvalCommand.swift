@@ -169,9 +169,7 @@ struct EvalCommand: AsyncParsableCommand {
                     zip(list.entries, scored).filter { $0.0.isSamePerson }.sorted { $0.1.similarity < $1.1.similarity },
                     batch: batch, analyzer: analyzer)
             ).html
-            guard FileManager.default.createFile(atPath: path, contents: Data(html.utf8)) else {
-                throw CLIError(code: .fileUnwritable, message: "cannot write \(path)")
-            }
+            try PrivateFile.write(Data(html.utf8), to: path)
         }
         if json {
             try printJSON(report)

@@ -20,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             the wait). SIGINT stops it gracefully at once. Either way requests in flight finish \
             first. It logs to stderr (--log-level, --log-format or \
             LIKENESS_LOG_LEVEL, LIKENESS_LOG_FORMAT): one line per request, unexpected errors with \
-            their cause, start-up and shutdown.
+            their cause, start-up and shutdown. /healthz and /readyz need no key; /metrics on the \
+            API port needs an API key and shows server-wide series only; --admin-port runs a second \
+            listener (loopback by default) with /metrics including per-tenant series, /readyz and \
+            /healthz, no key. A port that is taken stops it at start with address_in_use.
 
             Enrolment policy: each tenant's quality profile for POST /v1/subjects/{id}/faces and \
             the overrides its requests may ask for (profile, quality: "report") come from the \
@@ -43,6 +46,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (default 8080).")
     var port: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Port of the admin listener: /metrics with per-tenant series, /readyz, /healthz, no key (default 0: none; config admin_port, $LIKENESS_ADMIN_PORT).",
+            valueName: "port"))
+    var adminPort: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Address of the admin listener (default 127.0.0.1; config admin_host, $LIKENESS_ADMIN_HOST).",
+            valueName: "host"))
+    var adminHost: String?
 
     @Option(help: "Largest request body in bytes (default 20000000).")
     var maxBodyBytes: Int?
@@ -172,16 +187,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try env("LIKENESS_HOST", &settings.host)
         try env("LIKENESS_PORT", &settings.port)
+        try env("LIKENESS_ADMIN_PORT", &settings.adminPort)
+        try env("LIKENESS_ADMIN_HOST", &settings.adminHost)
         try env("LIKENESS_MAX_BODY_BYTES", &settings.maxBodyBytes)
         try env("LIKENESS_MAX_IMAGE_BYTES", &settings.maxImageBytes)
         try env("LIKENESS_MAX_IMAGE_PIXELS", &settings.maxImagePixels)
         try env("LIKENESS_MAX_IMAGES_PER_REQUEST", &settings.maxImagesPerRequest)
         try env("LIKENESS_MAX_VIDEO_BYTES", &settings.maxVideoBytes)
         try env("LIKENESS_MAX_VIDEO_SECONDS", &settings.maxVideoSeconds)
+        try env("LIKENESS_MAX_VIDEO_FRAMES", &settings.maxVideoFrames)
+        try env("LIKENESS_MAX_VIDEO_FRAME_PIXELS", &settings.maxVideoFramePixels)
+        try env("LIKENESS_MAX_VIDEO_ANALYSIS_SECONDS", &settings.maxVideoAnalysisSeconds)
+        if let directory = environment["LIKENESS_RECORDINGS_DIR"] { settings.recordingsDir = directory }
         try env("LIKENESS_LIVENESS_SESSION_SECONDS", &settings.livenessSessionSeconds)
         try env("LIKENESS_REQUEST_TIMEOUT_SECONDS", &settings.requestTimeoutSeconds)
         try env("LIKENESS_MAX_IN_FLIGHT", &settings.maxInFlight)
         try env("LIKENESS_MAX_IN_FLIGHT_BYTES", &settings.maxInFlightBytes)
+        try env("LIKENESS_MAX_IN_FLIGHT_DECODED_BYTES", &settings.maxInFlightDecodedBytes)
+        try env("LIKENESS_MAX_TENANT_SHARE", &settings.maxTenantShare)
         try env("LIKENESS_MAX_WAITING", &settings.maxWaiting)
         try env("LIKENESS_QUEUE_TIMEOUT_SECONDS", &settings.queueTimeoutSeconds)
         try env("LIKENESS_RATE_LIMIT_PER_SECOND", &settings.rateLimitPerSecond)
@@ -190,6 +213,8 @@ struct ServeCommand: AsyncParsableCommand {
         try env("LIKENESS_DEFAULT_SEARCH_FMR", &settings.defaultSearchFMR)
         if let host { settings.host = host }
         if let port { settings.port = port }
+        if let adminPort { settings.adminPort = adminPort }
+        if let adminHost { settings.adminHost = adminHost }
         if let maxBodyBytes { settings.maxBodyBytes = maxBodyBytes }
         if let maxImageBytes { settings.maxImageBytes = maxImageBytes }
         if let requestTimeout { settings.requestTimeoutSeconds = requestTimeout }
@@ -217,6 +242,10 @@ struct ServeCommand: AsyncParsableCommand {
         let problems = settings.problems()
         guard problems.isEmpty else {
             throw CLIError(code: "invalid_config", message: problems.joined(separator: "; "))
+        }
+        // Refused at start rather than as a 500 on the first liveness upload.
+        if let problem = settings.recordingsDirectoryProblem() {
+            throw CLIError(code: "invalid_config", message: "recordings_dir: \(problem)")
         }
         return settings
     }
@@ -255,20 +284,37 @@ struct ServeCommand: AsyncParsableCommand {
         let gallery = try await options.open()
         try await analyzer.warmUp()
         try await gallery.loadIndexes(pack: analyzer.pack.id)
-        logger.info(
-            "listening on http://\(settings.host):\(settings.port)",
-            metadata: [
-                "address": .string("http://\(settings.host):\(settings.port)"),
-                "model_pack": .string(analyzer.pack.id),
-                "store": .string(store),
-                "workers": .stringConvertible(analyzer.workerCount),
-                "drain_seconds": .stringConvertible(drainSeconds),
-            ])
         let drain = ServiceDrain()
-        try await buildApplication(
+        let workers = analyzer.workerCount
+        let pack = analyzer.pack.id
+        // Announced once each socket is bound, so a taken port fails before any "listening".
+        let listeners = ServiceListeners(
             configuration: settings, analyzer: analyzer, gallery: gallery, logger: Logger(label: "likeness.http"),
-            drain: drain
-        ).runService(drain: drain, drainSeconds: drainSeconds, logger: logger)
+            drain: drain, analyzerWarmedUp: true
+        ) { role, address in
+            switch role {
+            case .api:
+                logger.info(
+                    "listening on \(address)",
+                    metadata: [
+                        "address": .string(address),
+                        "model_pack": .string(pack),
+                        "store": .string(store),
+                        "workers": .stringConvertible(workers),
+                        "drain_seconds": .stringConvertible(drainSeconds),
+                    ])
+            case .admin:
+                logger.info(
+                    "admin listener on \(address): /metrics with tenant labels, /readyz, /healthz, no key",
+                    metadata: ["address": .string(address)])
+            }
+        }
+        do {
+            try await listeners.run(drain: drain, drainSeconds: drainSeconds, logger: logger)
+        } catch let error as ListenerError {
+            await gallery.close()
+            throw CLIError(code: .addressInUse, message: error.description)
+        }
         await gallery.close()
         logger.info("stopped; requests in flight finished")
     }

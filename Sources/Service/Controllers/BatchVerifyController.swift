@@ -32,7 +32,15 @@ struct BatchVerifyController {
         let limits = dependencies.configuration
         let buffer = try await RequestBody.collect(
             request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
-        let pairs = try parse(Data(buffer: buffer))
+        let pairs = try await BodyParsing.run(bytes: buffer.readableBytes) { try parse(Data(buffer: buffer)) }
+        try await RateCharge.current?.charge(images: pairs.count * 2)
+        // The pairs run one after another, so the largest pair's decoded pixels are reserved.
+        let imageLimits = dependencies.imageLimits
+        let footprints = pairs.map { pair in
+            [pair.first, pair.second].map { Image.decodedFootprint(of: $0, limits: imageLimits) }
+        }
+        try await AdmissionTicket.current?.reserve(
+            footprints.map { $0.reduce(0, +) }.max() ?? 0, largestImage: footprints.joined().max() ?? 0)
         var results: [BatchVerifyDocument.Item] = []
         for (index, pair) in pairs.enumerated() {
             do {

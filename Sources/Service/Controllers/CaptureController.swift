@@ -4,7 +4,9 @@ import Hummingbird
 import Workflows
 
 /// `GET /capture` and `GET /capture.js`: the self-contained capture page (no external scripts,
-/// no CDN), served with a strict Content-Security-Policy.
+/// no CDN), served with a strict Content-Security-Policy, never framed (`frame-ancestors 'none'`,
+/// `X-Frame-Options`), never sniffed, and with no `Referer` sent from it. The session and its
+/// capture token come in the link's fragment, which the browser never sends here.
 struct CaptureController {
     typealias Context = ServiceRequestContext
 
@@ -36,6 +38,8 @@ struct CaptureController {
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        // The camera for this origin's page only; nothing else the page never needs.
+        headers[HTTPField.Name("Permissions-Policy")!] = "camera=(self), microphone=(), geolocation=(), payment=()"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -18,7 +18,8 @@ struct ClusterController {
     func cluster(_ request: Request, _ context: Context) async throws -> Response {
         _ = try context.requireKey()
         let fields = try await ImageRequest.read(
-            request, limits: dependencies.configuration, imageFields: ["image", "images"], otherFields: ["threshold"])
+            request, limits: dependencies.configuration, imageFields: ["image", "images"], otherFields: ["threshold"],
+            sequential: true)
         var workflow = ClusterWorkflow()
         workflow.threshold = try fields.double("threshold") ?? workflow.threshold
         guard (0.2...0.95).contains(workflow.threshold) else {
@@ -28,7 +29,17 @@ struct ClusterController {
         guard !images.isEmpty else {
             throw Problem(.badRequest, code: .validationFailed, detail: "missing field image")
         }
-        return try JSONBody.response(
-            try await workflow.cluster(images, faces: dependencies.faces, limits: dependencies.imageLimits))
+        // The photos are decoded and analysed one after another, so the time grows with their
+        // number: bounded by the request timeout, counted from when the body has been read.
+        let (faces, limits) = (dependencies.faces, dependencies.imageLimits)
+        let threshold = workflow.threshold
+        let document = try await WorkDeadline.run(
+            .milliseconds(Int64(dependencies.configuration.requestTimeoutSeconds * 1000)), "clustering"
+        ) {
+            var workflow = ClusterWorkflow()
+            workflow.threshold = threshold
+            return try await workflow.cluster(images, faces: faces, limits: limits)
+        }
+        return try JSONBody.response(document)
     }
 }

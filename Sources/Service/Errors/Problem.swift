@@ -64,9 +64,11 @@ public struct Problem: HTTPResponseError, Sendable {
     init(face error: FaceKitError) {
         let status: HTTPResponse.Status =
             switch error.code {
-            case .imageTooLarge, .videoTooLong: .contentTooLarge
+            case .imageTooLarge, .videoTooLong, .videoTooManyFrames, .videoFrameTooLarge: .contentTooLarge
             case .unsupportedFormat: .unsupportedMediaType
-            case .imageUnreadable, .imageTooSmall, .noFace, .multipleFaces, .videoUnreadable: .unprocessableContent
+            case .imageUnreadable, .imageTooSmall, .noFace, .multipleFaces, .videoUnreadable, .videoBadTimestamps,
+                .videoTooSlow:
+                .unprocessableContent
             case .invalidArgument: .badRequest
             case .modelUnavailable: .serviceUnavailable
             default: .internalServerError
@@ -77,6 +79,13 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 
     init(gallery error: GalleryError) {
+        if error.code == .indexUnavailable {
+            // One tenant's index could not be built; retried after an interval, logged.
+            self.init(
+                .serviceUnavailable, code: ProblemCode(error.code), detail: error.message, extensions: [:],
+                retryAfter: 30)
+            return
+        }
         if error.code == .storeUnavailable {
             // The database is down or restarting: the client should retry, as for an overload.
             self.init(

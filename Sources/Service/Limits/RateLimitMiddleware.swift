@@ -2,6 +2,8 @@ import Hummingbird
 import Workflows
 
 /// Refuses a key's request with 429 `rate_limited` and `Retry-After` once its bucket is empty.
+/// A request takes one token here; an image route takes one more per image beyond the first
+/// once its body is read (`RateCharge`).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let limiter: RateLimiter
@@ -18,6 +20,7 @@ struct RateLimitMiddleware: RouterMiddleware {
                 detail: "key \(key.id) is over its limit of \(limiter.rate) requests per second", extensions: [:],
                 retryAfter: wait)
         }
-        return try await next(request, context)
+        let charge = RateCharge(limiter: limiter, keyID: key.id, metrics: metrics)
+        return try await RateCharge.$current.withValue(charge) { try await next(request, context) }
     }
 }

@@ -17,8 +17,10 @@ actor RateLimiter {
         self.burst = burst
     }
 
-    /// Takes one token for `key`; nil when allowed, else the seconds until one is available.
-    func take(_ key: String) -> Int? {
+    /// Takes `count` tokens for `key` (all or none); nil when allowed, else the seconds until
+    /// that many are available.
+    func take(_ key: String, count: Int = 1) -> Int? {
+        let needed = Double(max(1, count))
         let now = clock.now
         var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
         let elapsed = bucket.updated.duration(to: now)
@@ -26,8 +28,10 @@ actor RateLimiter {
         bucket.tokens = min(burst, bucket.tokens + seconds * rate)
         bucket.updated = now
         defer { buckets[key] = bucket }
-        guard bucket.tokens >= 1 else { return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up))) }
-        bucket.tokens -= 1
+        guard bucket.tokens >= needed else {
+            return max(1, Int(((min(needed, burst) - bucket.tokens) / rate).rounded(.up)))
+        }
+        bucket.tokens -= needed
         return nil
     }
 }

@@ -82,9 +82,13 @@ actor LivenessSessions {
             captureTokenHash: LivenessSessions.hash(token), subject: subject)
         let record = try session.record(createdAt: created)
         guard try await sessionStore.insertLivenessSession(record, capacityPerTenant: capacity) else {
+            // Each of the tenant's pending sessions expires within `lifetime` (or is used sooner),
+            // so a slot is free by then at the latest. Only this tenant is refused: the count is
+            // of its own sessions, pending and unexpired, never of expired rows kept for a late
+            // upload's 410.
             throw Problem(
                 .serviceUnavailable, code: .overloaded, detail: "too many open liveness sessions for this tenant",
-                extensions: [:], retryAfter: Int(lifetime))
+                extensions: [:], retryAfter: max(1, Int(lifetime.rounded(.up))))
         }
         // As the store holds it (times in whole milliseconds), so every node shows the same.
         return (try LivenessSession(record), token)
@@ -108,7 +112,7 @@ actor LivenessSessions {
         let time = now()
         // In a task of its own: an upload whose request was cancelled mid-analysis must still
         // record its failure, and the store refuses work in a cancelled task.
-        try await Task {
+        _ = try await Task {
             try await store.finishLivenessSession(id: id, state: state.stored, outcome: outcome, now: time)
         }.value
     }

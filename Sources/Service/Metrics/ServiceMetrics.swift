@@ -59,6 +59,38 @@ public final class ServiceMetrics: Sendable {
         ).set(value)
     }
 
-    /// The exposition text.
-    func render() -> [UInt8] { registry.emitToBuffer() }
+    /// The exposition text; without `tenantLabels`, every series labelled by tenant is left out
+    /// (the API port's view: figures about the whole server, nothing that names a tenant).
+    func render(tenantLabels: Bool = true) -> [UInt8] {
+        let text = registry.emitToBuffer()
+        return tenantLabels ? text : Self.withoutTenantSeries(text)
+    }
+
+    /// `text` without the samples that carry a `tenant` label, and without the `# HELP`/`# TYPE`
+    /// lines of families left with no sample.
+    static func withoutTenantSeries(_ text: [UInt8]) -> [UInt8] {
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var kept: [Substring] = []
+        // The current family's comment lines, kept once one of its samples is.
+        var pending: [Substring] = []
+        var family: Substring = ""
+        for line in lines {
+            if line.hasPrefix("# ") {
+                let name = line.split(separator: " ", maxSplits: 3).dropFirst(2).first ?? ""
+                if name != family { pending.removeAll() }
+                family = name
+                pending.append(line)
+                continue
+            }
+            if line.contains("tenant=\"") { continue }
+            if line.isEmpty {
+                kept.append(line)
+                continue
+            }
+            kept += pending
+            pending.removeAll()
+            kept.append(line)
+        }
+        return Array(kept.joined(separator: "\n").utf8)
+    }
 }

@@ -3,9 +3,13 @@
 // person following it with MediaRecorder, and uploads the recording (and optionally an ID
 // document photo) once. Plain DOM and fetch; nothing loaded from elsewhere.
 (function () {
-  const params = new URLSearchParams(location.search);
+  // The link carries the session and its token in the fragment (`/capture#session=…&token=…`),
+  // which the browser never sends to a server nor puts in a Referer; read it, then take it out of
+  // the address bar and the history, so it is not copied, bookmarked or shown on screen.
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
   const sessionId = params.get("session") || "";
   const token = params.get("token") || "";
+  if (location.hash) history.replaceState(null, "", location.pathname);
   const $ = (id) => document.getElementById(id);
   const status = (text, isError) => {
     $("status").textContent = text;
@@ -119,10 +123,13 @@
       return;
     }
     const answer = await response.json();
-    status(answer.live ? "Check complete: live person confirmed." : "Check complete: liveness was not confirmed.");
+    const passed = answer.status === "passed";
+    status(passed ? "Check complete: confirmed." : "Check complete: not confirmed.");
     showResult(answer);
   });
 
+  // The page hears pass or fail and what to do differently, never the measurements: those go to
+  // the service's backend, which reads the decision with its key.
   function showResult(answer) {
     const box = $("result");
     box.textContent = "";
@@ -131,31 +138,25 @@
     if (!answer) {
       headline.textContent = "No result.";
     } else {
-      headline.textContent = answer.live ? "Live: yes" : "Live: no";
-      headline.className = answer.live ? "pass" : "fail";
-      headline.dataset.live = String(answer.live);
+      const passed = answer.status === "passed";
+      headline.textContent = passed ? "Passed" : "Not passed";
+      headline.className = passed ? "pass" : "fail";
+      headline.dataset.status = answer.status;
     }
     box.appendChild(headline);
-    if (answer) {
-      const table = document.createElement("table");
-      const caption = document.createElement("caption");
-      caption.textContent = "Checks";
-      table.appendChild(caption);
-      for (const check of answer.checks) {
-        const row = table.insertRow();
-        row.insertCell().textContent = check.name.replace(/_/g, " ");
-        const cell = row.insertCell();
-        cell.textContent = check.passed ? "passed" : "failed";
-        cell.className = check.passed ? "pass" : "fail";
+    if (answer && answer.reasons && answer.reasons.length) {
+      const intro = document.createElement("p");
+      intro.textContent = "What to do next time:";
+      box.appendChild(intro);
+      const list = document.createElement("ul");
+      list.id = "reasons";
+      for (const reason of answer.reasons) {
+        const item = document.createElement("li");
+        item.textContent = reason.message;
+        item.dataset.code = reason.code;
+        list.appendChild(item);
       }
-      box.appendChild(table);
-      if (answer.verification) {
-        const match = document.createElement("p");
-        match.id = "match";
-        match.textContent = "Compared with your " + answer.verification.against + ": " +
-          (answer.verification.decision === "match" ? "same person" : "not the same person");
-        box.appendChild(match);
-      }
+      box.appendChild(list);
     }
     $("result-step").hidden = false;
     box.focus();

@@ -1,3 +1,4 @@
+import FaceKit
 import Foundation
 import Hummingbird
 import Workflows
@@ -6,8 +7,8 @@ import Workflows
 /// with images as file parts and other fields as text parts.
 ///
 /// Both arrive as the same named fields, so each route reads them one way and checks them one way.
-struct ImageRequest {
-    enum Value {
+struct ImageRequest: Sendable {
+    enum Value: Sendable {
         case text(String)
         case number(Double)
         case bool(Bool)
@@ -17,8 +18,13 @@ struct ImageRequest {
     private(set) var fields: [String: [Value]] = [:]
 
     /// Reads the body; `imageFields` name the fields that carry images, `otherFields` the rest.
+    ///
+    /// Once the images are known, the request is charged one rate-limit token per image and
+    /// reserves the bytes they decode to in the admission gate (`sequential`: the route decodes
+    /// one at a time, so only the largest counts), before any pixel is decoded.
     static func read(
-        _ request: Request, limits: ServiceConfiguration, imageFields: Set<String>, otherFields: Set<String>
+        _ request: Request, limits: ServiceConfiguration, imageFields: Set<String>, otherFields: Set<String>,
+        sequential: Bool = false
     ) async throws -> ImageRequest {
         let mediaType = RequestBody.mediaType(of: request)
         guard mediaType == "application/json" || mediaType == "multipart/form-data" else {
@@ -28,10 +34,13 @@ struct ImageRequest {
         }
         let buffer = try await RequestBody.collect(
             request, limit: limits.maxBodyBytes, timeout: .seconds(limits.requestTimeoutSeconds))
-        var fields =
+        let contentType = request.headers[.contentType] ?? ""
+        // Parsing a large body is CPU work of its own (base64 above all): off the cooperative pool.
+        var fields = try await BodyParsing.run(bytes: buffer.readableBytes) {
             mediaType == "application/json"
-            ? try fromJSON(Data(buffer: buffer), imageFields: imageFields)
-            : try fromMultipart(buffer, contentType: request.headers[.contentType] ?? "", imageFields: imageFields)
+                ? try fromJSON(Data(buffer: buffer), imageFields: imageFields)
+                : try fromMultipart(buffer, contentType: contentType, imageFields: imageFields)
+        }
         let unknown = Set(fields.fields.keys).subtracting(imageFields).subtracting(otherFields)
         guard unknown.isEmpty else {
             throw Problem(
@@ -45,6 +54,13 @@ struct ImageRequest {
                 detail: "at most \(limits.maxImagesPerRequest) images per request")
         }
         fields.fields = fields.fields.filter { !$0.value.isEmpty }
+        let images = imageFields.sorted().flatMap { fields.images($0) }
+        try await RateCharge.current?.charge(images: images.count)
+        if let ticket = AdmissionTicket.current {
+            let imageLimits = ImageLimits(maxBytes: limits.maxImageBytes, maxPixels: limits.maxImagePixels)
+            try await ticket.reserve(
+                footprints: images.map { Image.decodedFootprint(of: $0, limits: imageLimits) }, sequential: sequential)
+        }
         return fields
     }
 
@@ -117,33 +133,11 @@ struct ImageRequest {
 
     // MARK: Parsing
 
+    /// The fields of a JSON body; images (base64 strings, or arrays of them) are decoded from the
+    /// bytes directly (`JSONImageScanner`), never held as strings.
     static func fromJSON(_ data: Data, imageFields: Set<String>) throws -> ImageRequest {
-        _ = try JSONBody.jsonObject(data)  // empty or not an object: the same errors as other routes
-        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: data) else {
-            throw Problem(.badRequest, code: .validationFailed, detail: "the body is not a JSON object")
-        }
         var request = ImageRequest()
-        for (key, value) in object {
-            if imageFields.contains(key) {
-                let items: [JSONValue] = if case .array(let items) = value { items } else { [value] }
-                request.fields[key] = try items.map { item in
-                    guard case .string(let text) = item else {
-                        throw Problem(
-                            .badRequest, code: .validationFailed, detail: "\(key) must be base64 image data")
-                    }
-                    return .bytes(try base64(text, field: key))
-                }
-                continue
-            }
-            switch value {
-            case .bool(let flag): request.fields[key] = [.bool(flag)]
-            case .number(let number): request.fields[key] = [.number(number)]
-            case .string(let text): request.fields[key] = [.text(text)]
-            case .null: request.fields[key] = []
-            case .array, .object:
-                throw Problem(.badRequest, code: .validationFailed, detail: "\(key) has the wrong type")
-            }
-        }
+        request.fields = try JSONImageScanner.fields(of: data, imageFields: imageFields)
         return request
     }
 

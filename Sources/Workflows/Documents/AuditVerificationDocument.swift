@@ -16,6 +16,19 @@ public struct AuditVerificationDocument: Encodable, Sendable {
         }
     }
 
+    /// The chain's end compared with the head anchored outside the database (no file path).
+    public struct Head: Encodable, Sendable {
+        /// `current`, `behind`, `missing`, `invalid` or `truncated`.
+        public var state: String
+        /// The anchored sequence number, when the head file is valid.
+        public var sequence: Int64?
+
+        init(_ head: AuditVerification.Head) {
+            state = head.state.rawValue
+            sequence = head.sequence
+        }
+    }
+
     /// True when the whole chain, every tenant's events included, has no break.
     public var intact: Bool
     /// How many events were checked (the whole chain).
@@ -24,9 +37,11 @@ public struct AuditVerificationDocument: Encodable, Sendable {
     public var problems: [Problem]
     /// For a tenant-scoped check, how many breaks lie at other tenants' events; absent otherwise.
     public var problemsInOtherTenants: Int?
+    /// Absent when the gallery has no place for a head file.
+    public var head: Head?
 
     enum CodingKeys: String, CodingKey {
-        case intact, events, problems
+        case intact, events, problems, head
         case problemsInOtherTenants = "problems_in_other_tenants"
     }
 
@@ -35,6 +50,7 @@ public struct AuditVerificationDocument: Encodable, Sendable {
         intact = verification.isIntact
         events = verification.events
         problems = verification.problems.map(Problem.init)
+        head = verification.head.map(Head.init)
     }
 
     /// The whole chain's verification seen from one tenant: its own breaks, the others counted.
@@ -43,5 +59,6 @@ public struct AuditVerificationDocument: Encodable, Sendable {
         events = verification.events
         problems = tenantProblems.map(Problem.init)
         problemsInOtherTenants = otherProblems
+        head = verification.head.map(Head.init)
     }
 }

@@ -31,7 +31,16 @@ public struct ProblemCode: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let requestTimeout: ProblemCode = "request_timeout"
     public static let rateLimited: ProblemCode = "rate_limited"
     public static let overloaded: ProblemCode = "overloaded"
+    /// Multi-image work (`/v1/cluster`) ran past its wall-clock deadline and was stopped (503).
+    public static let deadlineExceeded: ProblemCode = "deadline_exceeded"
     public static let notReady: ProblemCode = "not_ready"
+    /// The HTTP parser refused the request: a garbage request line, a bad or repeated
+    /// `Content-Length`, a header line HTTP does not allow.
+    public static let malformedRequest: ProblemCode = "malformed_request"
+    /// The request's header block is over the server's limit (431).
+    public static let headersTooLarge: ProblemCode = "headers_too_large"
+    /// A tenant's search index could not be built; its searches fail until a retry succeeds.
+    public static let indexUnavailable: ProblemCode = "index_unavailable"
     public static let internalError: ProblemCode = "internal_error"
 
     // Faces and decisions
@@ -61,6 +70,8 @@ public struct ProblemCode: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let tooFewPairs: ProblemCode = "too_few_pairs"
     public static let cacheCorrupt: ProblemCode = "cache_corrupt"
     public static let execFailed: ProblemCode = "exec_failed"
+    /// `likeness serve`: the address or port to listen on is taken, or cannot be bound.
+    public static let addressInUse: ProblemCode = "address_in_use"
 
     // Footage (redaction, finding a person in video)
     /// Not a video FFmpeg can read, or one without a video stream.

@@ -12,6 +12,8 @@ extension ClusterWorkflow {
         var skipped: [ClusterDocument.Skipped] = []
         var ignored = 0
         for (position, bytes) in photos.enumerated() {
+            // A caller with a deadline cancels the task; stop between photos rather than finish them all.
+            try Task.checkCancellation()
             do {
                 let image = try await faces.decode(bytes, field: "image[\(position)]", limits: limits)
                 let start = ContinuousClock.now

@@ -2,7 +2,7 @@
 /// grayscale, RGBA and 16-bit images, and headers that lie about their size.
 enum PNGWriter {
     enum Layout {
-        case gray8, rgba8, rgb16
+        case gray8, rgba8, rgb16, rgba16, gray16
     }
 
     /// Encodes BGR pixels in the requested layout.
@@ -22,6 +22,13 @@ enum PNGWriter {
                     raw += [r, g, b, 255]
                 case .rgb16:
                     for c in [r, g, b] { raw += [c, c] }  // v * 257, big-endian
+                case .rgba16:
+                    for c in [r, g, b] { raw += [c, c] }
+                    raw += [0xFF, 0xFF]  // opaque
+                case .gray16:
+                    let weighted: Int = Int(r) * 299 + Int(g) * 587 + Int(b) * 114
+                    let luma = UInt8(weighted / 1000)
+                    raw += [luma, luma]
                 }
             }
         }
@@ -30,6 +37,8 @@ enum PNGWriter {
             case .gray8: (0, 8)
             case .rgba8: (6, 8)
             case .rgb16: (2, 16)
+            case .rgba16: (6, 16)
+            case .gray16: (0, 16)
             }
         return png(width: width, height: height, depth: depth, colorType: colorType, idat: zlibStored(raw))
     }

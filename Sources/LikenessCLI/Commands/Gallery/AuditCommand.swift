@@ -102,8 +102,13 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every event's MAC and link; name each edited, inserted or deleted event.",
+            abstract: "Check every event's MAC and link; name each edited, inserted, deleted or truncated event.",
             discussion: """
+                The chain's end is checked against the signed head written beside the master key
+                after each append (<key file>.audit-head; audit-head in the data directory when
+                the key comes from LIKENESS_MASTER_KEY): events cut off the end are reported as
+                `truncated`. A missing head file (a fresh gallery) is reported, and is no break.
+
                 Exit status: 0 intact, 1 broken, 2 error.
 
                 Examples:
@@ -139,6 +144,15 @@ struct AuditCommand: AsyncParsableCommand {
                 try printJSON(document)
             } else if result.isIntact {
                 print("audit trail intact: \(result.events) events")
+                if let head = result.head {
+                    switch head.state {
+                    case .missing: print("  no audit head file at \(head.file): truncation cannot be checked")
+                    case .behind:
+                        print(
+                            "  the head file (\(head.file)) is at event \(head.sequence ?? 0): the chain goes on past it")
+                    default: print("  the chain ends at the head anchored in \(head.file)")
+                    }
+                }
             } else {
                 print("audit trail BROKEN: \(result.problems.count) problem(s) in \(result.events) events")
                 for problem in document.problems {

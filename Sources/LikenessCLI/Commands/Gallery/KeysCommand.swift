@@ -16,7 +16,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an API key for --tenant; the secret is printed once and only its hash is stored.",
+            abstract: "Create an API key for --tenant; the secret is printed once and only an HMAC of it is stored.",
             discussion: """
                 Examples:
                   likeness keys create --tenant acme --label backend

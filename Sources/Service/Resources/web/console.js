@@ -1010,7 +1010,7 @@
     let poll = null;
     function showSession(s) {
       if (poll) poll.stop();
-      // The link must be a path on this origin (`/capture?...`): anything else (`//host`,
+      // The link must be a path on this origin (`/capture#session=…&token=…`): anything else (`//host`,
       // `https://…`, `@host`) could send the phone, and its capture token, elsewhere.
       if (typeof s.capture_url !== 'string' || !/^\/(?![\/\\])/.test(s.capture_url) || new URL(s.capture_url, location.origin).origin !== location.origin) {
         put(out, h('div', { class: 'problem', role: 'alert', id: 'capture-url-bad' },
@@ -1342,7 +1342,7 @@
     add(root, ...heading('Service', 'This server\'s health, and its queue, request and error rates from its own metrics.'),
       h('section', { 'aria-labelledby': 'health-h' }, h('h2', { id: 'health-h', text: 'Health' }), health),
       h('section', { 'aria-labelledby': 'rates-h' }, h('h2', { id: 'rates-h', text: 'Load (server-wide: all tenants)' }),
-        h('p', { class: 'muted', id: 'rates-scope', text: 'Server-wide figures, not this key\'s: read from GET /metrics (Prometheus text, read without the key), they count every tenant on this server, this console\'s own polling included. Rates are the change between two samples.' }),
+        h('p', { class: 'muted', id: 'rates-scope', text: 'Server-wide figures, not this key\'s: read from GET /metrics (Prometheus text, read with this key; the API port shows no per-tenant series), they count every tenant on this server, this console\'s own polling included. Rates are the change between two samples.' }),
         h('div', { class: 'toolbar' }, field('Sample every', every), toggle), stamp, rates));
 
     async function loadHealth() {
@@ -1365,7 +1365,7 @@
       if (ctx.dead || paused) return;
       let text;
       try {
-        text = (await api('GET', '/metrics', { auth: false, text: true, signal: ctx.signal })).data;
+        text = (await api('GET', '/metrics', { text: true, signal: ctx.signal })).data;
       } catch (err) { showError(rates, err); schedule(); return; }
       const now = performance.now();
       const cur = { t: now, m: parseMetrics(text) };

@@ -31,6 +31,7 @@ from .models import (
     FaceErasure,
     Health,
     IdentifyResult,
+    LivenessCaptureResult,
     LivenessResult,
     LivenessSession,
     Model,
@@ -269,8 +270,8 @@ class Client:
 
     @operation("GET", "/metrics")
     def metrics(self) -> str:
-        """`GET /metrics`: the Prometheus text exposition."""
-        return self._request("GET", "/metrics", auth=False).body.decode("utf-8")
+        """`GET /metrics`: the Prometheus text exposition (server-wide series; needs the key)."""
+        return self._request("GET", "/metrics").body.decode("utf-8")
 
     @operation("GET", "/openapi.json")
     def openapi(self) -> dict[str, Any]:
@@ -698,10 +699,14 @@ class Client:
         *,
         document: ImageInput | None = None,
         capture_token: str | None = None,
-    ) -> LivenessResult:
-        """`POST /v1/liveness/sessions/{id}/video`: upload the recording once; the decision."""
+    ) -> LivenessResult | LivenessCaptureResult:
+        """`POST /v1/liveness/sessions/{id}/video`: upload the recording once.
+
+        With the API key, the whole decision (`LivenessResult`); with `capture_token`, what the
+        browser may know (`LivenessCaptureResult`: passed or failed, and hints)."""
         form: list[Field] = [("video", read_image(video, "video"))]
         if document is not None:
             form.append(("document", read_image(document, "document")))
         path = "/v1/liveness/sessions/" + self._segment(id) + "/video"
-        return self._model(LivenessResult, self._request("POST", path, form=form, capture_token=capture_token))
+        answer = self._request("POST", path, form=form, capture_token=capture_token)
+        return self._model(LivenessCaptureResult if capture_token is not None else LivenessResult, answer)

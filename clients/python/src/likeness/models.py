@@ -67,6 +67,8 @@ __all__ = [
     "LivenessAction",
     "LivenessVerification",
     "LivenessResult",
+    "LivenessHint",
+    "LivenessCaptureResult",
     "LivenessSession",
 ]
 
@@ -664,6 +666,26 @@ class LivenessResult(Model):
     duration_ms: float
     reference: Face | None = None
     verification: LivenessVerification | None = None
+
+
+@dataclass(kw_only=True)
+class LivenessHint(Model):
+    """What the person can do about a failed capture: a stable `code` and the sentence shown."""
+
+    __schema__ = "LivenessHint"
+    code: Literal["one_person", "keep_face_in_view", "follow_prompts", "hold_steady", "move_closer", "not_confirmed"]
+    message: str
+
+
+@dataclass(kw_only=True)
+class LivenessCaptureResult(Model):
+    """The capture token's answer to an upload: passed or failed, and hints; never the measurements
+    (the backend reads those with its key: `get_liveness_session(id).result`)."""
+
+    __schema__ = "LivenessCaptureResult"
+    status: Literal["passed", "failed"]
+    reasons: list[LivenessHint]
+    session: str | None = None
 
 
 @dataclass(kw_only=True)
