@@ -54,10 +54,10 @@ public struct ServiceConfiguration: Sendable, Codable, Equatable {
     /// The most pixels each decoded frame of a liveness recording may have (default 1920×1080);
     /// more is 413 `video_frame_too_large`.
     public var maxVideoFramePixels = 1920 * 1080
-    /// The wall-clock seconds one liveness analysis may take (default 30: a genuine 7 s clip
-    /// took 21–28 s, model load included, on two cores busy compiling); longer is 422
-    /// `video_too_slow`.
-    public var maxVideoAnalysisSeconds = 30.0
+    /// The seconds of inference-worker time one liveness recording may use, summed over the
+    /// workers (default 60; waiting for a worker does not count); more is 422 `video_too_slow`.
+    /// A genuine 7 s browser recording needs well under half of it on a busy 2-core machine.
+    public var maxVideoAnalysisSeconds = 60.0
     /// How long a liveness session may be used after it is created (default 90 s).
     public var livenessSessionSeconds = 90.0
     /// Where liveness recordings wait for their analysis; nil: `likeness-recordings-<uid>` in the

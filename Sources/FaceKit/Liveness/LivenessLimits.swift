@@ -29,9 +29,9 @@ public struct LivenessLimits: Sendable, Equatable {
     /// The wall-clock time the analysis may hold inference workers, summed over them; more is
     /// `video_too_slow`. Time spent waiting for a worker does not count: it costs nothing, and on
     /// a busy server counting it would refuse genuine recordings for others' load. A 10 s
-    /// recording needs a few seconds. The default here, 60 s, is for the CLI and tests on a busy
-    /// machine; the service sets its own (`max_video_analysis_seconds`, 30 s).
-    public var maxAnalysisSeconds = 60.0
+    /// recording needs a few seconds. The default here, 120 s, is for the CLI and tests on a busy
+    /// machine; the service sets its own (`max_video_analysis_seconds`, 60 s).
+    public var maxAnalysisSeconds = 120.0
     /// The highest frame rate a recording may have, measured from its timestamps (default 240);
     /// higher, or timestamps that do not advance, is `video_bad_timestamps`.
     public var maxFrameRate = 240.0

@@ -550,12 +550,21 @@ class AuditProblem(Model):
 
 
 @dataclass(kw_only=True)
+class AuditHead(Model):
+    """The chain's end against the signed head anchored outside the database."""
+
+    state: str
+    sequence: int | None = None
+
+
+@dataclass(kw_only=True)
 class AuditVerification(Model):
     __schema__ = "AuditVerification"
     intact: bool
     events: int
     problems: list[AuditProblem]
     problems_in_other_tenants: int | None = None
+    head: AuditHead | None = None
 
 
 @dataclass(kw_only=True)
