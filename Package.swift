@@ -160,10 +160,12 @@ if Context.environment["LIKENESS_FUZZ"] == "1" {
         ("ImageHeaderFuzzer", "FaceKit"), ("ImageDecodeFuzzer", "FaceKit"), ("VideoContainerFuzzer", "FaceKit"),
         ("MultipartFuzzer", "Service"), ("JSONBodyFuzzer", "Service"),
     ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for fuzzer in fuzzers {
         package.targets.append(
             .executableTarget(
-                name: fuzzer.name, dependencies: [.target(name: fuzzer.module)], path: "Fuzz/Targets/\(fuzzer.name)",
+                name: fuzzer.name, dependencies: [.target(name: fuzzer.module), "FuzzDriver"],
+                path: "Fuzz/Targets/\(fuzzer.name)",
                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]
             ))
     }

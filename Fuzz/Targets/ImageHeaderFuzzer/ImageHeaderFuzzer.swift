@@ -1,3 +1,4 @@
+import FuzzDriver
 @testable import FaceKit
 
 /// libFuzzer entry: the container header reader on arbitrary bytes.
@@ -15,18 +16,8 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable target with `main` pointing at `<Target>_main` (so tests can import it);
-// that entry hands control to libFuzzer's driver, which is what libFuzzer's own `main` would do.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ body: @convention(c) (UnsafeRawPointer, Int) -> CInt
-) -> CInt
-
+// SwiftPM's entry for this executable (see FuzzDriver).
 @_cdecl("ImageHeaderFuzzer_main")
 public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
