@@ -36,7 +36,11 @@ let package = Package(
             name: "COpenCV", pkgConfig: "opencv4",
             providers: [.apt(["libopencv-dev"])]
         ),
-        .target(name: "CLikenessVision", dependencies: ["COpenCV"]),
+        // OpenVINO is opened at run time; its headers come from runtimes/openvino (scripts/bootstrap
+        // installs them from the PyPI wheel). Without them the shim builds with OpenCV only.
+        .target(
+            name: "CLikenessVision", dependencies: ["COpenCV"],
+            cxxSettings: [.headerSearchPath("../../runtimes/openvino/include")]),
         .target(name: "CLikenessIndex"),
         // Debian's FAISS is a static library: it needs BLAS and OpenMP's runtime at link time.
         .target(

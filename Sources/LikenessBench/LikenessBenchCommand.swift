@@ -7,7 +7,8 @@ import ArgumentParser
 public struct LikenessBenchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "likeness bench",
-        abstract: "Benchmarks: the face pipeline (default), verification pairs, 1:N search, clustering, index memory.",
+        abstract:
+            "Benchmarks: the face pipeline (default), verification pairs, 1:N search, clustering, index memory, layers.",
         discussion: """
             Examples:
               likeness bench pipeline ../shared/data/lfw/images --limit 200
@@ -16,7 +17,7 @@ public struct LikenessBenchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             PipelineBenchCommand.self, VerifyBenchCommand.self, SearchBenchCommand.self, ClusterBenchCommand.self,
-            MemoryBenchCommand.self,
+            MemoryBenchCommand.self, LayersBenchCommand.self,
         ],
         defaultSubcommand: PipelineBenchCommand.self)
 

@@ -87,6 +87,22 @@ struct CLITests {
         #expect(Array(written.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
     }
 
+    @Test("--runtime openvino without its library is model_unavailable; auto falls back to OpenCV")
+    func runtimeChoice() throws {
+        let photo = "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg"
+        var environment = ProcessInfo.processInfo.environment
+        environment["LIKENESS_OPENVINO"] = "/nonexistent/libopenvino_c.so"
+        let refused = try LikenessBinary.run(["detect", "--json", "--runtime", "openvino", photo], environment: environment)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("model_unavailable") && refused.stderr.contains("/nonexistent"), "\(refused)")
+        let fallback = try LikenessBinary.run(["detect", "--json", photo], environment: environment)
+        #expect(fallback.status == 0, "\(fallback)")
+        let installed = try likeness("detect", "--json", "--runtime", "openvino", photo)
+        #expect(installed.status == 0, "\(installed)")
+        let bad = try likeness("detect", "--runtime", "tensorflow", photo)
+        #expect(bad.status != 0 && bad.stderr.contains("runtime"), "\(bad)")
+    }
+
     @Test("embed prints one JSON line per image with a unit 512-D vector, and an error line for a bad image")
     func embed() throws {
         let run = try likeness("embed", "--json", "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg", "/nonexistent.jpg")

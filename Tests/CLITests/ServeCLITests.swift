@@ -68,14 +68,15 @@ struct ServeCLITests {
     }
 
     /// Image requests the server has admitted and not finished, read from /metrics (with the key:
-    /// the API port's /metrics needs one).
-    func inFlight(_ server: Server) -> Int? {
-        guard let connection = try? LoopbackHTTP(port: server.port) else { return nil }
+    /// the API port's /metrics needs one), with the whole answer for a failure message.
+    func metricsAnswer(_ server: Server) -> (inFlight: Int?, answer: String) {
+        guard let connection = try? LoopbackHTTP(port: server.port) else { return (nil, "no connection") }
         connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.key)\r\n\r\n")
-        let line = connection.response().split(separator: "\n").first {
+        let answer = connection.response()
+        let line = answer.split(separator: "\n").first {
             $0.contains("inference_in_flight") && !$0.hasPrefix("#")
         }
-        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) }
+        return (line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) }, answer)
     }
 
     func verifyBody() throws -> [UInt8] {
@@ -102,7 +103,17 @@ struct ServeCLITests {
         connection.send(Array(body.prefix(body.count / 2)))
         // The server has the request once it admitted it (admission happens on the head, before
         // the body is read); only then is the SIGTERM "mid-request".
-        #expect(eventually(timeout: 30) { inFlight(server) == 1 }, "the request never reached the server")
+        var last = (inFlight: Int?.none, answer: "")
+        let admitted = eventually(timeout: 30) {
+            last = metricsAnswer(server)
+            return last.inFlight == 1
+        }
+        #expect(
+            admitted,
+            """
+            the request never reached the server; the last /metrics answer: \(last.answer.prefix(600))
+            the server's log: \(server.log.text.suffix(3000))
+            """)
         kill(server.process.processIdentifier, SIGTERM)
         // Shutdown has begun once the listening socket is closed; the rest of the body goes after.
         #expect(

@@ -123,7 +123,11 @@ struct OpsRoutesTests {
     func warmAtStart() async throws {
         let harness = try await ServiceHarness.make()
         defer { try? FileManager.default.removeItem(at: harness.directory) }
-        let probe = ReadinessProbe(analyzer: try Fixtures.analyzer(), gallery: harness.gallery, warm: true)
+        // Generous store bounds: this is about warm-ups, and a loaded machine (the whole suite at
+        // once) can take longer than the 2 s defaults for one SQLite query.
+        let probe = ReadinessProbe(
+            analyzer: try Fixtures.analyzer(), gallery: harness.gallery, warm: true, storeMaxAge: .seconds(600),
+            storeTimeout: .seconds(120))
         for _ in 0..<20 { #expect(await probe.check() == .ready) }
         #expect(await probe.warmUps == 0)
         #expect(await probe.storeChecks == 1)

@@ -26,6 +26,8 @@ typedef struct lkv_image lkv_image;
 typedef struct lkv_net lkv_net;
 /// The named output tensors of one forward pass.
 typedef struct lkv_outputs lkv_outputs;
+/// Per-layer timings of a network's last forward pass.
+typedef struct lkv_layer_profile lkv_layer_profile;
 
 /// Decodes encoded bytes straight into an 8-bit BGR image (the codec converts row by row, so
 /// no wider copy exists): grayscale and palettes are expanded, 16-bit samples keep their high
@@ -136,7 +138,24 @@ lkv_status lkv_video_next(lkv_video *video, lkv_image **out, double *timestamp_m
 /// Sets the number of threads OpenCV uses inside one call (process-wide).
 void lkv_set_num_threads(int threads);
 
+/// The inference runtimes a network can run on.
+typedef enum {
+    LKV_RUNTIME_OPENCV = 0,    ///< OpenCV's DNN module (always present)
+    LKV_RUNTIME_OPENVINO = 1,  ///< OpenVINO's CPU plugin, once `lkv_openvino_load` has succeeded
+} lkv_runtime;
+
+/// Opens OpenVINO's C library (`libopenvino_c.so`) at `library_path`, once per process; a later
+/// call reports the first one's result.
+lkv_status lkv_openvino_load(const char *library_path, char *error, size_t error_capacity);
+
+/// Loads an ONNX network on OpenCV's DNN module.
 lkv_status lkv_net_load_onnx(const char *path, lkv_net **out, char *error, size_t error_capacity);
+/// Loads an ONNX network on `runtime`, with `threads` threads inside each call (OpenVINO; OpenCV
+/// takes its thread count process-wide from `lkv_set_num_threads`).
+lkv_status lkv_net_load_onnx_on(const char *path, lkv_runtime runtime, int threads, lkv_net **out, char *error,
+                                size_t error_capacity);
+/// The runtime a network was loaded on.
+lkv_runtime lkv_net_runtime(const lkv_net *net);
 void lkv_net_free(lkv_net *net);
 /// Runs a forward pass on an NCHW float blob and collects the named outputs.
 lkv_status lkv_net_forward(lkv_net *net, const float *input, int n, int c, int h, int w,
@@ -146,6 +165,18 @@ void lkv_outputs_free(lkv_outputs *outputs);
 /// Element count and data of output `index` (float32, contiguous).
 size_t lkv_outputs_count(const lkv_outputs *outputs, int index);
 const float *lkv_outputs_data(const lkv_outputs *outputs, int index);
+
+/// The time each layer took in the network's last forward pass (OpenCV's getPerfProfile; OpenCV
+/// networks only).
+/// Layers fused into another (a batch norm or an activation folded into a convolution) report 0;
+/// their time is in the layer they were fused into.
+lkv_status lkv_net_layer_profile(lkv_net *net, lkv_layer_profile **out);
+void lkv_layer_profile_free(lkv_layer_profile *profile);
+int lkv_layer_profile_count(const lkv_layer_profile *profile);
+/// Layer `index`'s name and type (valid until the profile is freed) and its time in milliseconds.
+const char *lkv_layer_profile_name(const lkv_layer_profile *profile, int index);
+const char *lkv_layer_profile_type(const lkv_layer_profile *profile, int index);
+double lkv_layer_profile_milliseconds(const lkv_layer_profile *profile, int index);
 
 #ifdef __cplusplus
 }

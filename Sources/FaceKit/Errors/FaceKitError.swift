@@ -32,6 +32,8 @@ public struct FaceKitError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let videoBadTimestamps = Code(rawValue: "video_bad_timestamps")
         /// A liveness video's analysis ran past its deadline (`LivenessLimits.maxAnalysisSeconds`).
         public static let videoTooSlow = Code(rawValue: "video_too_slow")
+        /// Work bound by an `InferenceBudget` needed more inference-worker time than it allows.
+        public static let inferenceBudgetExceeded = Code(rawValue: "deadline_exceeded")
         /// An argument is outside its allowed range.
         public static let invalidArgument = Code(rawValue: "invalid_argument")
         /// Inference or image processing failed unexpectedly.

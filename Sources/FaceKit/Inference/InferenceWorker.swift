@@ -7,9 +7,9 @@ final class InferenceWorker: @unchecked Sendable {
     private let queue: DispatchQueue
     private var networks: NetworkSet
 
-    init(index: Int, pack: ModelPack) {
+    init(index: Int, pack: ModelPack, runtime: InferenceRuntime, threads: Int) {
         queue = DispatchQueue(label: "likeness.inference.\(index)", qos: .userInitiated)
-        networks = NetworkSet(pack: pack)
+        networks = NetworkSet(pack: pack, runtime: runtime, threads: threads)
     }
 
     /// Runs `work` on this worker's queue with exclusive access to its networks.
@@ -25,12 +25,17 @@ final class InferenceWorker: @unchecked Sendable {
 /// The networks of one worker, loaded on first use.
 struct NetworkSet {
     let pack: ModelPack
+    /// `.opencv` or `.openvino` (resolved), and the threads inside each call.
+    let runtime: InferenceRuntime
+    let threads: Int
     private var detectors: [Int: NeuralNetwork] = [:]
     private var embedderNetwork: NeuralNetwork?
     private var landmarkNetwork: NeuralNetwork?
 
-    init(pack: ModelPack) {
+    init(pack: ModelPack, runtime: InferenceRuntime, threads: Int) {
         self.pack = pack
+        self.runtime = runtime
+        self.threads = threads
     }
 
     mutating func detector(size: Int) throws -> NeuralNetwork {
@@ -40,7 +45,7 @@ struct NetworkSet {
                 .invalidArgument,
                 "the model pack has no detector for input size \(size) (sizes: \(pack.detector.sizes))")
         }
-        let network = try NeuralNetwork(onnxPath: path)
+        let network = try NeuralNetwork(onnxPath: path, runtime: runtime, threads: threads)
         detectors[size] = network
         return network
     }
@@ -50,15 +55,40 @@ struct NetworkSet {
         guard let path = pack.landmarksPath else {
             throw FaceKitError(.modelUnavailable, "model pack \(pack.id) has no landmark network")
         }
-        let network = try NeuralNetwork(onnxPath: path)
+        let network = try NeuralNetwork(onnxPath: path, runtime: runtime, threads: threads)
         landmarkNetwork = network
         return network
     }
 
     mutating func embedder() throws -> NeuralNetwork {
         if let embedderNetwork { return embedderNetwork }
-        let network = try NeuralNetwork(onnxPath: pack.embedderPath)
+        let network = try NeuralNetwork(onnxPath: pack.embedderPath, runtime: runtime, threads: threads)
         embedderNetwork = network
         return network
+    }
+
+    /// Loads the detector at `sizes` and the embedder, and starts timing their layers.
+    mutating func startProfiling(detectorSizes sizes: [Int]) throws {
+        guard runtime == .opencv else {
+            throw FaceKitError(.invalidArgument, "layer profiles come from OpenCV: profile with the opencv runtime")
+        }
+        for size in sizes { try detector(size: size).profile = LayerTimingAccumulator() }
+        try embedder().profile = LayerTimingAccumulator()
+    }
+
+    /// The profiles gathered since `startProfiling`, detectors by size then the embedder; profiling stops.
+    func finishProfiling() -> [NetworkProfile] {
+        var profiles: [NetworkProfile] = []
+        for (size, network) in detectors.sorted(by: { $0.key < $1.key }) {
+            if let profile = network.profile, profile.forwards > 0 {
+                profiles.append(profile.profile(network: "detector \(size)"))
+            }
+            network.profile = nil
+        }
+        if let network = embedderNetwork, let profile = network.profile {
+            if profile.forwards > 0 { profiles.append(profile.profile(network: "embedder")) }
+            network.profile = nil
+        }
+        return profiles
     }
 }

@@ -16,11 +16,18 @@ final class WorkerPool: Sendable {
         state = Mutex(State(idle: workers))
     }
 
-    /// Runs `work` on the next free worker.
+    /// Runs `work` on the next free worker, charged to the task's `InferenceBudget` if it has one.
     func run<T: Sendable>(_ work: @escaping @Sendable (inout NetworkSet) throws -> T) async throws -> T {
+        let budget = InferenceBudget.current
+        try budget?.checkRemaining()
         let worker = await acquire()
         defer { release(worker) }
-        return try await worker.run(work)
+        guard let budget else { return try await worker.run(work) }
+        return try await worker.run { networks in
+            let start = ContinuousClock.now
+            defer { budget.charge(ContinuousClock.now - start) }
+            return try work(&networks)
+        }
     }
 
     private func acquire() async -> InferenceWorker {

@@ -7,13 +7,23 @@ import Dispatch
 public final class FaceAnalyzer: Sendable {
     /// The model pack in use.
     public let pack: ModelPack
+    /// The library running the networks: `.opencv` or `.openvino`.
+    public let runtime: InferenceRuntime
+    /// Why OpenVINO is not in use when the configuration asked for `automatic` and got OpenCV.
+    public let runtimeFallback: String?
     let pool: WorkerPool
 
-    /// Prepares workers for `pack`; networks load on each worker's first use.
-    public init(pack: ModelPack, configuration: InferenceConfiguration = InferenceConfiguration()) {
+    /// Prepares workers for `pack`; networks load on each worker's first use. Throws only when
+    /// the configuration names `openvino` and it cannot be opened.
+    public init(pack: ModelPack, configuration: InferenceConfiguration = InferenceConfiguration()) throws {
         self.pack = pack
+        (runtime, runtimeFallback) = try OpenVINOLibrary.resolve(configuration.runtime, pack: pack)
         lkv_set_num_threads(Int32(configuration.threadsPerCall))
-        pool = WorkerPool(workers: (0..<configuration.workers).map { InferenceWorker(index: $0, pack: pack) })
+        let (runtime, threads) = (runtime, configuration.threadsPerCall)
+        pool = WorkerPool(
+            workers: (0..<configuration.workers).map {
+                InferenceWorker(index: $0, pack: pack, runtime: runtime, threads: threads)
+            })
     }
 
     /// The number of parallel workers.

@@ -37,13 +37,14 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         var faces: Int
         var workers: Int
         var threadsPerCall: Int
+        var runtime: String
         var msPerImage: Double
         var imagesPerSecond: Double
         var stageMsPerImage: [String: Double]
         var peakMemoryMB: Double
 
         enum CodingKeys: String, CodingKey {
-            case images, faces, workers
+            case images, faces, workers, runtime
             case threadsPerCall = "threads_per_call"
             case msPerImage = "ms_per_image"
             case imagesPerSecond = "images_per_second"
@@ -66,7 +67,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let n = Double(files.count)
         let report = Report(
             images: files.count, faces: faces, workers: analyzer.workerCount, threadsPerCall: pipeline.threads,
-            msPerImage: wall / n * 1000, imagesPerSecond: n / wall,
+            runtime: analyzer.runtime.rawValue, msPerImage: wall / n * 1000, imagesPerSecond: n / wall,
             stageMsPerImage: [
                 "decode": timings.decode.seconds / n * 1000, "detect": timings.detect.seconds / n * 1000,
                 "align": timings.align.seconds / n * 1000, "embed": timings.embed.seconds / n * 1000,
@@ -76,7 +77,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             return
         }
         print(
-            "images=\(report.images) faces=\(report.faces) workers=\(report.workers) threads=\(report.threadsPerCall)")
+            "images=\(report.images) faces=\(report.faces) workers=\(report.workers) threads=\(report.threadsPerCall) runtime=\(report.runtime)")
         print(
             String(
                 format: "ms/image=%.1f images/s=%.1f peak_memory=%.0f MB", report.msPerImage, report.imagesPerSecond,

@@ -276,6 +276,9 @@ struct ServeCommand: AsyncParsableCommand {
         var pipeline = self.pipeline
         if pipeline.models == nil && environment["LIKENESS_MODELS"] == nil { pipeline.models = locations.models }
         let analyzer = try pipeline.makeAnalyzer()
+        if let fallback = analyzer.runtimeFallback {
+            logger.warning("inference on OpenCV: OpenVINO is not available (\(fallback))")
+        }
         // Calibrated operating points only: fail at start, not on the first request.
         _ = try analyzer.pack.decisionThreshold(fmr: settings.defaultFMR)
         _ = try analyzer.pack.decisionThreshold(fmr: settings.defaultSearchFMR)
@@ -287,6 +290,7 @@ struct ServeCommand: AsyncParsableCommand {
         let drain = ServiceDrain()
         let workers = analyzer.workerCount
         let pack = analyzer.pack.id
+        let runtime = analyzer.runtime.rawValue
         // Announced once each socket is bound, so a taken port fails before any "listening".
         let listeners = ServiceListeners(
             configuration: settings, analyzer: analyzer, gallery: gallery, logger: Logger(label: "likeness.http"),
@@ -301,6 +305,7 @@ struct ServeCommand: AsyncParsableCommand {
                         "model_pack": .string(pack),
                         "store": .string(store),
                         "workers": .stringConvertible(workers),
+                        "runtime": .string(runtime),
                         "drain_seconds": .stringConvertible(drainSeconds),
                     ])
             case .admin:

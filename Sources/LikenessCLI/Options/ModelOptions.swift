@@ -10,16 +10,19 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Parallel inference workers (default: one per core).")
     var workers: Int?
 
+    @Option(help: "Inference runtime: auto (OpenVINO when installed, else OpenCV), opencv or openvino.")
+    var runtime: InferenceRuntime = .automatic
+
     func validate() throws {
         if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be in 1...64") }
     }
 
-    /// Loads the pack (checksums verified) and prepares the workers, one OpenCV thread each.
+    /// Loads the pack (checksums verified) and prepares the workers, one thread each.
     func makeAnalyzer() throws -> FaceAnalyzer {
         let pack = try ModelPack.load(from: ModelLocator.directory(explicit: models))
-        return FaceAnalyzer(
+        return try FaceAnalyzer(
             pack: pack,
             configuration: InferenceConfiguration(
-                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: 1))
+                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: 1, runtime: runtime))
     }
 }

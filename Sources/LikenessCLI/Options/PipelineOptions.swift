@@ -4,6 +4,7 @@ import Foundation
 import Workflows
 
 extension FaceSelection: ExpressibleByArgument {}
+extension InferenceRuntime: ExpressibleByArgument {}
 
 /// Options shared by every command that runs the face pipeline.
 package struct PipelineOptions: ParsableArguments {
@@ -30,8 +31,11 @@ package struct PipelineOptions: ParsableArguments {
     @Option(help: "Parallel inference workers (default: one per core).")
     package var workers: Int?
 
-    @Option(help: "OpenCV threads inside one inference call.")
+    @Option(help: "Threads inside one inference call.")
     package var threads: Int = 1
+
+    @Option(help: "Inference runtime: auto (OpenVINO when installed, else OpenCV), opencv or openvino.")
+    package var runtime: InferenceRuntime = .automatic
 
     package func validate() throws {
         if detectorSize != "auto" && Int(detectorSize) == nil {
@@ -59,8 +63,9 @@ package struct PipelineOptions: ParsableArguments {
     package func makeAnalyzer() throws -> FaceAnalyzer {
         let pack = try ModelPack.load(from: ModelLocator.directory(explicit: models))
         let configuration = InferenceConfiguration(
-            workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: threads)
-        return FaceAnalyzer(pack: pack, configuration: configuration)
+            workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, threadsPerCall: threads,
+            runtime: runtime)
+        return try FaceAnalyzer(pack: pack, configuration: configuration)
     }
 
     /// Reads and decodes one image file.

@@ -70,7 +70,7 @@ public struct Problem: HTTPResponseError, Sendable {
                 .videoTooSlow:
                 .unprocessableContent
             case .invalidArgument: .badRequest
-            case .modelUnavailable: .serviceUnavailable
+            case .modelUnavailable, .inferenceBudgetExceeded: .serviceUnavailable
             default: .internalServerError
             }
         self.init(

@@ -1,27 +1,25 @@
+import FaceKit
 import Workflows
 
-/// A wall-clock bound on the work of one request, for routes whose cost grows with what the body
-/// carries (many images): past it the work is cancelled and the request gets 503 `deadline_exceeded`.
+/// A bound on the inference one request may use, for routes whose cost grows with what the body
+/// carries (many images): past it the work stops and the request gets 503 `deadline_exceeded`.
+///
+/// The bound is inference-worker time summed over workers (`InferenceBudget`), not time since
+/// the request arrived: waiting in line for a worker holds none, and on a busy server a wall-clock
+/// deadline would refuse ordinary requests for the load others cause.
 enum WorkDeadline {
-    /// The result of `work`, or 503 `deadline_exceeded` once `limit` has passed (the work is
-    /// cancelled; it stops at its next cancellation check).
+    /// The result of `work`, or 503 `deadline_exceeded` once it has used `limit` of worker time
+    /// (the inference in progress finishes; the next one is refused).
     static func run<T: Sendable>(
         _ limit: Duration, _ what: String, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw Problem(
-                    .serviceUnavailable, code: .deadlineExceeded,
-                    detail: "\(what) took longer than \(limit); send fewer images per request", extensions: [:],
-                    retryAfter: 1)
-            }
-            return result
+        do {
+            return try await InferenceBudget.run(limit: limit) { try await work() }
+        } catch let error as FaceKitError where error.code == .inferenceBudgetExceeded {
+            throw Problem(
+                .serviceUnavailable, code: .deadlineExceeded,
+                detail: "\(what) needed more than \(limit) of inference; send fewer images per request",
+                extensions: [:], retryAfter: 1)
         }
     }
 }

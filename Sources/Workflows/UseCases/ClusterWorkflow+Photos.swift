@@ -13,6 +13,7 @@ extension ClusterWorkflow {
         var ignored = 0
         for (position, bytes) in photos.enumerated() {
             // A caller with a deadline cancels the task; stop between photos rather than finish them all.
+            // (An `InferenceBudget` that runs out throws from the next inference instead.)
             try Task.checkCancellation()
             do {
                 let image = try await faces.decode(bytes, field: "image[\(position)]", limits: limits)
@@ -36,7 +37,7 @@ extension ClusterWorkflow {
                             score: face.score))
                     vectors.append(contentsOf: embedding.vector)
                 }
-            } catch let error as FaceKitError {
+            } catch let error as FaceKitError where error.code != .inferenceBudgetExceeded {
                 skipped.append(ClusterDocument.Skipped(image: position, code: ProblemCode(error.code)))
             }
         }
