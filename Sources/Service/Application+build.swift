@@ -60,6 +60,8 @@ struct ServiceShared: Sendable {
     let drain: ServiceDrain
     let readiness: ReadinessProbe
     let templateCounts: TemplateCountCache
+    /// Paces overload refusals once they come faster than clients could mean to retry.
+    let refusalPacer = RefusalPacer()
 
     init(
         configuration: ServiceConfiguration, analyzer: FaceAnalyzer, gallery: Gallery, drain: ServiceDrain,
@@ -121,9 +123,10 @@ func buildRouter(shared: ServiceShared, livenessSessions: LivenessSessions?) -> 
 
     // One gate for every image route, so the bounds hold across all of them.
     let admission = AdmissionMiddleware(
-        gate: gate, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
+        gate: gate, metrics: metrics, pacer: shared.refusalPacer, maxBodyBytes: configuration.maxBodyBytes,
         queueTimeout: .milliseconds(Int64(configuration.queueTimeoutSeconds * 1000)))
     let router = Router(context: ServiceRequestContext.self)
+    let keyCache = APIKeyCache()
     // Outermost, so every response, problems included, carries the request id and is logged.
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: NoStoreMiddleware())
@@ -132,13 +135,13 @@ func buildRouter(shared: ServiceShared, livenessSessions: LivenessSessions?) -> 
     router.add(middleware: QueryParameterMiddleware())
     // `/metrics` on this port needs a key (and is rate limited like `/v1`); the probes do not.
     let keyed = router.group()
-        .add(middleware: BearerAuthMiddleware(gallery: gallery))
+        .add(middleware: BearerAuthMiddleware(gallery: gallery, cache: keyCache))
         .add(middleware: RateLimitMiddleware(limiter: limiter, metrics: metrics))
     shared.health.addRoutes(to: router, keyed: keyed)
     OpenAPIController().addRoutes(to: router)
 
     let v1 = router.group("v1")
-        .add(middleware: BearerAuthMiddleware(gallery: gallery))
+        .add(middleware: BearerAuthMiddleware(gallery: gallery, cache: keyCache))
         .add(middleware: RateLimitMiddleware(limiter: limiter, metrics: metrics))
     let images = v1.group().add(
         middleware: admission)

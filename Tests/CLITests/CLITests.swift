@@ -92,7 +92,8 @@ struct CLITests {
         let photo = "\(lfw)/Abdullah_Gul/Abdullah_Gul_0013.jpg"
         var environment = ProcessInfo.processInfo.environment
         environment["LIKENESS_OPENVINO"] = "/nonexistent/libopenvino_c.so"
-        let refused = try LikenessBinary.run(["detect", "--json", "--runtime", "openvino", photo], environment: environment)
+        let refused = try LikenessBinary.run(
+            ["detect", "--json", "--runtime", "openvino", photo], environment: environment)
         #expect(refused.status == 2, "\(refused)")
         #expect(refused.stderr.contains("model_unavailable") && refused.stderr.contains("/nonexistent"), "\(refused)")
         let fallback = try LikenessBinary.run(["detect", "--json", photo], environment: environment)

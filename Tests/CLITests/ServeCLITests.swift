@@ -132,6 +132,36 @@ struct ServeCLITests {
         #expect((try? LoopbackHTTP(port: server.port)) == nil)
     }
 
+    @Test("an overload refusal is answered from the head with Connection: close; new connections are served")
+    func overloadRefusal() throws {
+        let server = try start(["--max-in-flight", "1", "--max-waiting", "0"])
+        defer { stop(server) }
+        let body = try verifyBody()
+        let head =
+            "POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Authorization: Bearer \(server.key)\r\nContent-Length: \(body.count)\r\n\r\n"
+        // The first request holds the one place (half its body sent); the second is refused from
+        // its head alone.
+        let holder = try LoopbackHTTP(port: server.port)
+        holder.send(head)
+        holder.send(Array(body.prefix(body.count / 2)))
+        #expect(eventually(timeout: 30) { metricsAnswer(server).inFlight == 1 }, "the first request was not admitted")
+        let refused = try LoopbackHTTP(port: server.port)
+        refused.send(head)
+        let answer = refused.response()
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(300))")
+        #expect(answer.lowercased().contains("connection: close"), "\(answer.prefix(300))")
+        #expect(answer.contains(#""code":"overloaded""#))
+        // Nothing else waits on the refusal: a new connection is served at once.
+        let start = Date()
+        let probe = try LoopbackHTTP(port: server.port)
+        probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(probe.response().hasPrefix("HTTP/1.1 200"))
+        #expect(Date().timeIntervalSince(start) < 5)
+        holder.send(Array(body.dropFirst(body.count / 2)))
+        #expect(holder.response().hasPrefix("HTTP/1.1 200"))
+    }
+
     @Test("settings out of range stop the server at start, naming each; a missing config file is named")
     func badSettings() throws {
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-config-\(UUID()).json")
@@ -210,7 +240,8 @@ struct ServeCLITests {
             ("a garbage request line", Array("GARBAGE\r\n\r\n".utf8), "400", "malformed_request"),
             (
                 "a repeated Content-Length",
-                Array("POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello".utf8),
+                Array(
+                    "POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello".utf8),
                 "400", "malformed_request"
             ),
             (
@@ -253,7 +284,9 @@ struct ServeCLITests {
         let second = try CLITests().likeness(
             "serve", "--data", server.data.path, "--port", String(server.port), "--workers", "1")
         #expect(second.status == 2, "\(second)")
-        #expect(second.stderr.contains("error: address_in_use: cannot listen on http://127.0.0.1:\(server.port)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("error: address_in_use: cannot listen on http://127.0.0.1:\(server.port)"),
+            "\(second.stderr)")
         #expect(!second.stderr.contains("likeness.serve: listening on"), "\(second.stderr)")
         // The first server is untouched.
         let connection = try LoopbackHTTP(port: server.port)
@@ -261,7 +294,9 @@ struct ServeCLITests {
         #expect(connection.response().hasPrefix("HTTP/1.1 200"))
     }
 
-    @Test("--admin-port: per-tenant /metrics, /readyz and /healthz without a key there; the API port's /metrics needs one")
+    @Test(
+        "--admin-port: per-tenant /metrics, /readyz and /healthz without a key there; the API port's /metrics needs one"
+    )
     func adminListener() throws {
         let adminPort = LoopbackHTTP.freePort()
         let server = try start(["--admin-port", String(adminPort)])

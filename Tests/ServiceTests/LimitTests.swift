@@ -53,22 +53,25 @@ struct LimitTests {
         }
         let body = try HTTPBody.json(["first": a, "second": b])
         try await harness.run { client in
-            let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?, String?).self) { group in
+            typealias Answer = (HTTPResponse.Status, String?, String?, String?)
+            let statuses = try await withThrowingTaskGroup(of: Answer.self) { group in
                 for _ in 0..<12 {
                     group.addTask {
                         try await client.execute(
                             uri: "/v1/verify", method: .post, headers: HTTPBody.headers(harness.keyA), body: body
-                        ) { ($0.status, HTTPBody.code($0), $0.headers[.retryAfter]) }
+                        ) { ($0.status, HTTPBody.code($0), $0.headers[.retryAfter], $0.headers[.connection]) }
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.contains { $0.0 == .ok })
             #expect(statuses.contains { $0.0 == .serviceUnavailable })
-            for (status, code, retryAfter) in statuses where status != .ok {
+            for (status, code, retryAfter, connection) in statuses where status != .ok {
                 #expect(status == .serviceUnavailable)
                 #expect(code == "overloaded")
                 #expect(retryAfter == "1")
+                // The unread body is not read: the connection closes after the answer.
+                #expect(connection == "close")
             }
             // Non-image routes are not held back by the inference bound.
             try await client.execute(uri: "/v1/audit", method: .get, headers: HTTPBody.auth(harness.keyA)) {
@@ -305,6 +308,25 @@ struct LimitTests {
         #expect(detections.withLock { $0 } == 1)
     }
 
+    @Test("refusals within the rate are answered at once; past it they wait the delay, at most maxHeld at a time")
+    func refusalPacing() async throws {
+        // A burst of 3 and (practically) no refill, so a slow machine changes nothing.
+        let pacer = RefusalPacer(immediatePerSecond: 0.0001, burst: 3, delay: .milliseconds(400), maxHeld: 2)
+        let start = ContinuousClock.now
+        for _ in 0..<3 { await pacer.pace() }
+        #expect(ContinuousClock.now - start < .milliseconds(300), "the first three refusals waited")
+        // Two more are held; a third past maxHeld is answered at once.
+        async let first: Void = pacer.pace()
+        async let second: Void = pacer.pace()
+        #expect(eventually { pacer.held == 2 })
+        let unheld = ContinuousClock.now
+        await pacer.pace()
+        #expect(ContinuousClock.now - unheld < .milliseconds(300))
+        _ = await (first, second)
+        #expect(ContinuousClock.now - start >= .milliseconds(400))
+        #expect(pacer.held == 0)
+    }
+
     @Test("the decoded budget and the tenant share are settings with ranges")
     func admissionSettings() throws {
         let settings = try JSONDecoder().decode(
@@ -342,4 +364,14 @@ struct LimitTests {
         #expect(settings.host == "127.0.0.1")
         #expect(settings.maxBodyBytes == 20_000_000)
     }
+}
+
+/// Polls `condition` for up to 10 s.
+private func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: 10)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(5_000)
+    }
+    return condition()
 }

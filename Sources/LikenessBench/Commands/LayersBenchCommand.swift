@@ -39,6 +39,9 @@ struct LayersBenchCommand: AsyncParsableCommand {
         guard pipeline.workers == nil || pipeline.workers == 1 else {
             throw ValidationError("--workers: the profile runs on one worker")
         }
+        guard pipeline.runtime != .openvino else {
+            throw ValidationError("--runtime: layer timings come from OpenCV's DNN module")
+        }
     }
 
     struct Report: Encodable {
@@ -72,6 +75,8 @@ struct LayersBenchCommand: AsyncParsableCommand {
         guard !files.isEmpty else { throw CLIError(code: .noImages, message: "no images under \(images)") }
         var options = pipeline
         options.workers = 1
+        // OpenCV's DNN module times each layer; OpenVINO's runs are compared whole (scripts/profile-layers).
+        options.runtime = .opencv
         let analyzer = try options.makeAnalyzer()
         var decoded: [Image] = []
         for path in files {
@@ -100,12 +105,16 @@ struct LayersBenchCommand: AsyncParsableCommand {
                         format: "%.2f ms per forward (%d forwards, %d inputs)", profile.milliseconds,
                         profile.forwards, profile.items))
             for (type, ms) in profile.byType where ms > 0 {
-                print("  " + padded(type, 22) + String(format: " %8.2f ms  %5.1f %%", ms, 100 * ms / profile.milliseconds))
+                print(
+                    "  " + padded(type, 22) + String(format: " %8.2f ms  %5.1f %%", ms, 100 * ms / profile.milliseconds)
+                )
             }
             let slowest = profile.layers.sorted { $0.milliseconds > $1.milliseconds }.prefix(top)
             if !slowest.isEmpty { print("  slowest layers:") }
             for layer in slowest {
-                print("    " + padded(layer.name, 36) + " " + padded(layer.type, 14) + String(format: " %7.3f ms", layer.milliseconds))
+                print(
+                    "    " + padded(layer.name, 36) + " " + padded(layer.type, 14)
+                        + String(format: " %7.3f ms", layer.milliseconds))
             }
         }
     }

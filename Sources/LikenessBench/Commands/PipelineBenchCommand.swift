@@ -77,7 +77,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             return
         }
         print(
-            "images=\(report.images) faces=\(report.faces) workers=\(report.workers) threads=\(report.threadsPerCall) runtime=\(report.runtime)")
+            "images=\(report.images) faces=\(report.faces) workers=\(report.workers) threads=\(report.threadsPerCall) runtime=\(report.runtime)"
+        )
         print(
             String(
                 format: "ms/image=%.1f images/s=%.1f peak_memory=%.0f MB", report.msPerImage, report.imagesPerSecond,

@@ -5,10 +5,12 @@ import Workflows
 /// Authenticates `Authorization: Bearer <key>` against the gallery's hashed API keys.
 ///
 /// The key fixes the tenant of everything the request does; requests without a valid, unrevoked
-/// key get 401 `unauthorized`.
+/// key get 401 `unauthorized`. Keys are looked up through `cache` (a revoked key stops working
+/// within its lifetime, 1 s).
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let gallery: Gallery
+    let cache: APIKeyCache
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -18,7 +20,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let key = try await gallery.authenticate(secret: parts[1].trimmingCharacters(in: .whitespaces))
+            let key = try await cache.authenticate(
+                secret: parts[1].trimmingCharacters(in: .whitespaces), gallery: gallery)
         else {
             throw Problem(.unauthorized, code: .unauthorized, detail: "the API key is unknown or revoked")
         }

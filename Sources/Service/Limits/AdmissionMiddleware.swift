@@ -1,7 +1,8 @@
 import Hummingbird
 import Workflows
 
-/// Admits an image request through the inference gate, or answers 503 `overloaded` with `Retry-After`.
+/// Admits an image request through the inference gate, or answers 503 `overloaded` with `Retry-After`
+/// (`OverloadRefusal`: prepared once, and the body is never read; paced under sustained overload).
 ///
 /// Runs after authentication, so the request counts against its tenant's share; a request with
 /// no key (a liveness upload under a capture token) counts against the `capture` bucket.
@@ -9,6 +10,7 @@ struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let gate: InferenceGate
     let metrics: ServiceMetrics
+    let pacer: RefusalPacer
     let maxBodyBytes: Int
     let queueTimeout: Duration
 
@@ -24,12 +26,8 @@ struct AdmissionMiddleware: RouterMiddleware {
         let tenant = context.apiKey.map { "tenant:\($0.tenantID)" } ?? Self.captureBucket
         guard await gate.enter(bytes: bytes, tenant: tenant, timeout: queueTimeout) else {
             metrics.rejected(reason: "overloaded")
-            throw Problem(
-                .serviceUnavailable, code: .overloaded,
-                detail:
-                    "the server is busy (\(gate.count) image requests in flight, \(gate.waitingCount) waiting); retry shortly",
-                extensions: [:],
-                retryAfter: 1)
+            await pacer.pace()
+            return OverloadRefusal.response
         }
         let ticket = AdmissionTicket(gate: gate, tenant: tenant, timeout: queueTimeout)
         defer {
