@@ -70,7 +70,7 @@ struct AuthenticatedRowsTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = GalleryConfiguration()
         configuration.requireConsent = false
-        configuration.indexRetryInterval = .seconds(2)
+        configuration.indexRetryInterval = .seconds(5)
         let gallery = try await Gallery.open(directory: directory, configuration: configuration, environment: [:])
         let face = GalleryFixture.face(5)
         _ = try await gallery.enroll(
@@ -84,14 +84,16 @@ struct AuthenticatedRowsTests {
         let first = await Self.code {
             _ = try await fresh.search(tenant: "acme", pack: Self.pack, vector: face, k: 1, threshold: 0.34)
         }
+        let failed = ContinuousClock.now
         #expect(first == .indexUnavailable)
         try await store.pool.write { db in try db.execute(sql: "UPDATE subject SET external_id = 'dan'") }
         // Within the interval the failure is answered from memory; after it, a build is tried again.
+        // (Checked only while the interval lasts: on a loaded machine the write above can outlast it.)
         let remembered = await Self.code {
             _ = try await fresh.search(tenant: "acme", pack: Self.pack, vector: face, k: 1, threshold: 0.34)
         }
-        #expect(remembered == .indexUnavailable)
-        try await Task.sleep(for: .milliseconds(2_200))
+        if ContinuousClock.now - failed < .seconds(4) { #expect(remembered == .indexUnavailable) }
+        try await Task.sleep(until: failed + .milliseconds(5_200))
         let found = try await fresh.search(tenant: "acme", pack: Self.pack, vector: face, k: 1, threshold: 0.34)
         #expect(found.first?.subject == "dan")
         await fresh.close()
